@@ -47,7 +47,7 @@ func (c ForwardTSNChunk) NewCumulativeTSN() uint32 {
 // NumStreams returns how many whole stream/SSN pairs the chunk length
 // covers; a trailing partial pair is ignored.
 func (c ForwardTSNChunk) NumStreams() int {
-	return listCount(int(Chunk(c).Length()), ForwardTSNChunkHeaderLen, ForwardTSNStreamLen)
+	return max(int(Chunk(c).Length())-ForwardTSNChunkHeaderLen, 0) / ForwardTSNStreamLen
 }
 
 // Stream returns the i-th stream/SSN pair, 0 <= i < NumStreams().

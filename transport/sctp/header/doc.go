@@ -12,4 +12,21 @@
 // iterators (ChunkIter, ParamIter, CauseIter) or ValidatePacket, which check
 // lengths against the RFC's minimums so that later accessors cannot go out of
 // range. This package imports nothing of the rest of the project.
+//
+// The receive path, allocation-free:
+//
+//	if !header.SCTP(pkt).IsChecksumValid() { drop }        // RFC 9260 6.8
+//	info, err := header.ValidatePacket(pkt)                // RFC 9260 3, 6.10
+//	it := info.Iter(pkt)
+//	for c, ok := it.Next(); ok; c, ok = it.Next() {
+//		switch c.Type() {
+//		case header.ChunkData: d := header.DataChunk(c) ...
+//		default: // unrecognized: act on c.Type().UnrecognizedAction() (RFC 9260 3.2)
+//		}
+//	}
+//
+// The parameters of INIT and INIT ACK are walked with NewInitParamIter,
+// which says which ones the receiver does not recognize (RFC 9260 3.2.1).
+// TSNs and SSNs compare with TSNLessThan, SSNLessThan and their kin (RFC
+// 9260 1.6).
 package header
