@@ -32,14 +32,24 @@ func (n *Network) Advance(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
+	n.advance(d, nil)
+}
+
+// advance is Advance in manual mode. If stop is not nil it is called after
+// each instant has been drained, and advance returns true as soon as stop
+// does, leaving the clock at that instant.
+func (n *Network) advance(d time.Duration, stop func() bool) bool {
 	n.advMu.Lock()
 	defer n.advMu.Unlock()
 	until := n.sim.elapsed() + d
 	for {
 		n.drainInstant()
+		if stop != nil && stop() {
+			return true
+		}
 		now := n.sim.elapsed()
 		if now >= until {
-			return
+			return false
 		}
 		next := until
 		if t, ok := n.nextDue(); ok && t < next {
@@ -184,6 +194,43 @@ func (n *Network) RunUntilStep(cond func() bool, maxTime, step time.Duration) bo
 			return false
 		}
 		n.Advance(min(step, left))
+	}
+}
+
+// AdvanceUntil advances time event by event until cond returns true or
+// maxTime of network time has passed, and reports whether cond became true.
+// cond is checked before moving and after every instant at which a timer
+// fired or a packet was delivered, so time stops at exactly the instant
+// cond became true; RunUntil, by contrast, stops at step boundaries. Idle
+// stretches cost nothing: time jumps to the next timer or arrival. Before
+// each move other goroutines get to run (Settle), as with RunUntil.
+// Scripted peers use it to answer a packet at its arrival time
+// (Capture.Next is built on it). cond runs on the calling goroutine, never
+// concurrently with deliveries. With Options.RealClock it is RunUntil.
+func (n *Network) AdvanceUntil(cond func() bool, maxTime time.Duration) bool {
+	if n.sim == nil {
+		return n.RunUntil(cond, maxTime)
+	}
+	deadline := n.Elapsed() + maxTime
+	for {
+		n.Settle()
+		if cond() {
+			return true
+		}
+		now := n.Elapsed()
+		if now >= deadline {
+			return false
+		}
+		next := deadline
+		if t, ok := n.nextDue(); ok && t < next {
+			next = max(t, now)
+		}
+		if t, ok := n.sim.nextTimer(now); ok && t < next {
+			next = t
+		}
+		if n.advance(next-now, cond) {
+			return true
+		}
 	}
 }
 

@@ -59,6 +59,11 @@ type direction struct {
 	// rt is the real-clock delivery state (see realtime.go); unused with
 	// the manual clock.
 	rt realtimeQueue
+
+	// hooks is nil unless a filter, capture or interception is installed
+	// (see filter.go); hs guards changes to it.
+	hooks atomic.Pointer[hooks]
+	hs    hookState
 }
 
 func newDirection(l *Link, d Dir, to *endpoint, im Impairments) *direction {
@@ -153,26 +158,44 @@ func (d *direction) send(pkt *stack.PacketBuffer) {
 }
 
 // deliver hands a due copy to the receiving stack, or drops it if the
-// direction was cut meanwhile or the receiving NIC is gone. It consumes the
-// copy's reference.
+// direction was cut meanwhile, a filter drops it, or the receiving NIC is
+// gone. An intercepted copy goes to the intercepting Capture instead of the
+// stack. It consumes the copy's reference.
 func (d *direction) deliver(p *packet) {
 	n := d.net
 	kind := EventDeliver
-	target := d.to.deliveryTarget()
+	var v Verdict
+	if p.dup {
+		v = Duplicated
+	}
+	h := d.hooks.Load()
+	var target stack.NetworkDispatcher
 	switch {
 	case d.down.Load():
 		d.c.cut.Add(1)
 		kind = EventDrop
-	case target == nil || n.closed.Load():
+	case n.closed.Load():
 		d.c.other.Add(1)
 		kind = EventDrop
+	case h != nil && h.intercept != nil:
+		v |= Intercepted
+	default:
+		if target = d.to.deliveryTarget(); target == nil {
+			d.c.other.Add(1)
+			kind = EventDrop
+		}
+	}
+	if kind == EventDeliver && h != nil {
+		switch v |= d.runHooks(p, h); {
+		case v&DropFilter != 0:
+			d.c.filter.Add(1)
+			kind = EventDrop
+		case v&Replaced != 0:
+			d.c.replaced.Add(1)
+		}
 	}
 	size := p.pkt.Size()
 	if tr := n.opts.Trace; tr != nil {
-		var v Verdict
-		if p.dup {
-			v = Duplicated
-		}
 		tr(Event{Kind: kind, At: n.Elapsed(), Link: d.link.index, Dir: d.dir, Index: p.index, Size: size, Verdict: v, Due: p.due, Bit: -1})
 	}
 	if kind == EventDeliver {
@@ -188,7 +211,14 @@ func (d *direction) deliver(p *packet) {
 				d.link.pcap.write(ts, p.pkt)
 			}
 		}
-		target.DeliverNetworkPacket(p.proto, p.pkt)
+		if h != nil {
+			d.record(p, h)
+		}
+		if v&Intercepted != 0 {
+			d.c.intercepted.Add(1)
+		} else {
+			target.DeliverNetworkPacket(p.proto, p.pkt)
+		}
 	}
 	p.pkt.DecRef()
 	p.pkt = nil

@@ -44,7 +44,22 @@
 //
 // Options.Pcap and LinkConfig.Pcap write pcap files (LINKTYPE_RAW,
 // nanosecond timestamps from the network's clock) of the packets as they
-// are delivered: what each peer actually received.
+// are delivered: what each peer actually received, after any filter.
+// ReadPcap reads such files back.
+//
+// # Looking at and scripting packets
+//
+// Protocol tests need the exact bytes on the wire and must inject packets
+// no correct stack would send. Link.SetFilter runs a function on every
+// packet a direction delivers, on the delivering goroutine at the packet's
+// arrival time, to pass, drop or rewrite it. Link.Capture records copies
+// of the delivered packets; Capture.Next waits for the next one, advancing
+// time to exactly its arrival (Network.AdvanceUntil). Iface.Intercept turns
+// one side of a link into a raw peer: what arrives there goes to the test
+// instead of the host, and the test answers with Iface.WriteRaw. BuildIPv4,
+// BuildIPv6 and ParseIP wrap and unwrap the transport bytes, and ReadPcap
+// reads the captures back. Network.AddRawHost makes a host with no
+// transport protocols, which answers like a machine without SCTP.
 //
 // This package does not depend on the SCTP implementation; callers pass its
 // protocol factory like any other.

@@ -95,7 +95,8 @@ func (i *Iface) firstAddr(length int) tcpip.Address {
 // WriteRaw sends b, a complete IPv4 or IPv6 packet, from this interface
 // onto the link, bypassing the host's stack. The packet is subject to the
 // direction's impairments like any other. Useful to inject malformed or
-// hand-crafted packets.
+// hand-crafted packets (see BuildIPv4, BuildIPv6), for instance as the
+// raw peer of Iface.Intercept.
 func (i *Iface) WriteRaw(b []byte) {
 	pkt := rawPacket(b)
 	defer pkt.DecRef()

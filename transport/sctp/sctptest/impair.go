@@ -123,8 +123,9 @@ func (im *Impairments) validate() error {
 // Verdict records what a link did to one packet, as a set of flags.
 type Verdict uint16
 
-// Verdict flags. At most one Drop* flag is set; a dropped packet has no other
-// flags.
+// Verdict flags. At most one Drop* flag is set. A packet dropped when sent
+// has no other flags; the flags from DropFilter on are set on delivery (see
+// Event) and never on EventSend.
 const (
 	DropCut Verdict = 1 << iota
 	DropMTU
@@ -133,14 +134,22 @@ const (
 	Duplicated
 	Reordered
 	Corrupted
+	// DropFilter: a filter (Link.SetFilter) dropped the copy on arrival.
+	DropFilter
+	// Replaced: a filter replaced the copy's bytes.
+	Replaced
+	// Intercepted: the copy went to an interception (Iface.Intercept)
+	// instead of the receiving stack.
+	Intercepted
 )
 
-const dropMask = DropCut | DropMTU | DropQueue | DropLoss
+const dropMask = DropCut | DropMTU | DropQueue | DropLoss | DropFilter
 
-// Dropped reports whether the packet was dropped when it was sent.
+// Dropped reports whether the packet was dropped: when it was sent, or by a
+// filter on arrival.
 func (v Verdict) Dropped() bool { return v&dropMask != 0 }
 
-var verdictNames = []string{"cut", "mtu", "queue", "loss", "dup", "reorder", "corrupt"}
+var verdictNames = []string{"cut", "mtu", "queue", "loss", "dup", "reorder", "corrupt", "filter", "replaced", "intercepted"}
 
 // String implements fmt.Stringer, e.g. "dup|reorder" or "ok".
 func (v Verdict) String() string {

@@ -157,6 +157,18 @@ func (n *Network) Seed() uint64 { return n.opts.Seed }
 
 // AddHost creates a host with a new stack. An empty name becomes "h<index>".
 func (n *Network) AddHost(name string) *Host {
+	return n.addHost(name, n.opts.TransportProtocols)
+}
+
+// AddRawHost creates a host whose stack has the network protocols but no
+// transport protocol at all. It answers ICMP echo, and ICMP "protocol
+// unreachable" to any transport packet, like a machine without SCTP. To
+// script a peer byte by byte, intercept its interface (Iface.Intercept).
+func (n *Network) AddRawHost(name string) *Host {
+	return n.addHost(name, nil)
+}
+
+func (n *Network) addHost(name string, transports []stack.TransportProtocolFactory) *Host {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	idx := len(n.hosts)
@@ -165,7 +177,7 @@ func (n *Network) AddHost(name string) *Host {
 	}
 	so := stack.Options{
 		NetworkProtocols:   n.opts.NetworkProtocols,
-		TransportProtocols: n.opts.TransportProtocols,
+		TransportProtocols: transports,
 		Clock:              n.clock,
 		HandleLocal:        true,
 		RandSource:         &lockedSource{pcg: newPCG(n.opts.Seed, "stack-rand", uint64(idx))},

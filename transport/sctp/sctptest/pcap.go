@@ -28,11 +28,13 @@ const (
 
 // pcapWriter writes a pcap stream to a caller's io.Writer.
 //
-// Packets are recorded when they are delivered to the receiving host, with
-// the delivery time and the bytes as delivered (after corruption; a
-// duplicated packet appears twice; lost packets do not appear). A capture
+// Packets are recorded when they are delivered to the receiving host (or
+// to an interception), with the delivery time and the bytes as delivered:
+// after corruption and the link's filter (Link.SetFilter); a duplicated
+// packet appears twice; lost and filtered packets do not appear. A capture
 // thus shows exactly what each peer got, and arrival times can be checked
 // against the configured delay. What a sender sent is in the Trace log.
+// ReadPcap reads the stream back.
 type pcapWriter struct {
 	mu sync.Mutex
 	// +checklocks:mu

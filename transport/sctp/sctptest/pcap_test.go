@@ -13,52 +13,6 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 )
 
-// pcapRecord is one packet read back from a capture.
-type pcapRecord struct {
-	ts   time.Time
-	orig int
-	data []byte
-}
-
-// readPcap is a minimal little-endian pcap reader for the tests.
-func readPcap(r io.Reader) (linkType uint32, recs []pcapRecord, err error) {
-	var h [pcapHeaderLen]byte
-	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return 0, nil, err
-	}
-	nanos := false
-	switch m := binary.LittleEndian.Uint32(h[0:]); m {
-	case 0xa1b2c3d4:
-	case 0xa1b23c4d:
-		nanos = true
-	default:
-		return 0, nil, fmt.Errorf("bad magic %#x", m)
-	}
-	if maj, min := binary.LittleEndian.Uint16(h[4:]), binary.LittleEndian.Uint16(h[6:]); maj != 2 || min != 4 {
-		return 0, nil, fmt.Errorf("version %d.%d", maj, min)
-	}
-	linkType = binary.LittleEndian.Uint32(h[20:])
-	for {
-		var rh [pcapRecordHeaderLen]byte
-		if _, err := io.ReadFull(r, rh[:]); err == io.EOF {
-			return linkType, recs, nil
-		} else if err != nil {
-			return 0, nil, err
-		}
-		sec := int64(binary.LittleEndian.Uint32(rh[0:]))
-		frac := int64(binary.LittleEndian.Uint32(rh[4:]))
-		if !nanos {
-			frac *= 1000
-		}
-		capLen := binary.LittleEndian.Uint32(rh[8:])
-		rec := pcapRecord{ts: time.Unix(sec, frac), orig: int(binary.LittleEndian.Uint32(rh[12:])), data: make([]byte, capLen)}
-		if _, err := io.ReadFull(r, rec.data); err != nil {
-			return 0, nil, err
-		}
-		recs = append(recs, rec)
-	}
-}
-
 func TestPcapRecordsDeliveriesWithTimestamps(t *testing.T) {
 	var netCap, linkCap bytes.Buffer
 	var tl traceLog
@@ -75,9 +29,9 @@ func TestPcapRecordsDeliveriesWithTimestamps(t *testing.T) {
 	require.NoError(t, n.PcapError())
 	assert.Equal(t, netCap.Bytes(), linkCap.Bytes(), "single link: both captures agree")
 
-	lt, recs, err := readPcap(&netCap)
+	assert.Equal(t, uint32(LinkTypeRaw), binary.LittleEndian.Uint32(netCap.Bytes()[20:]))
+	recs, err := ReadPcap(&netCap)
 	require.NoError(t, err)
-	assert.Equal(t, uint32(LinkTypeRaw), lt)
 	var delivered []Event
 	for _, e := range tl.events {
 		if e.Kind == EventDeliver {
@@ -89,18 +43,18 @@ func TestPcapRecordsDeliveriesWithTimestamps(t *testing.T) {
 	v4, v6 := 0, 0
 	for i, r := range recs {
 		e := delivered[i]
-		assert.Equal(t, epoch.Add(e.At), r.ts, "record %d timestamp", i)
-		assert.Equal(t, e.Size, r.orig)
-		assert.Equal(t, e.Size, len(r.data))
-		switch header.IPVersion(r.data) {
+		assert.Equal(t, epoch.Add(e.At), r.Time, "record %d timestamp", i)
+		assert.Equal(t, e.Size, r.OrigLen)
+		assert.Equal(t, e.Size, len(r.Data))
+		switch header.IPVersion(r.Data) {
 		case header.IPv4Version:
 			v4++
-			ip := header.IPv4(r.data)
+			ip := header.IPv4(r.Data)
 			assert.Equal(t, l.B().IPv4(), ip.SourceAddress())
 			assert.True(t, ip.IsChecksumValid())
 		case header.IPv6Version:
 			v6++
-			ip := header.IPv6(r.data)
+			ip := header.IPv6(r.Data)
 			assert.Equal(t, l.A().IPv6(), ip.SourceAddress())
 			assert.Equal(t, header.UDPProtocolNumber, ip.TransportProtocol())
 		default:
@@ -127,7 +81,7 @@ func TestCorruptionFlipsOneBit(t *testing.T) {
 	}
 	n.Advance(time.Millisecond)
 	assert.Equal(t, uint64(200), l.Stats(AtoB).Corrupted)
-	_, recs, err := readPcap(&capt)
+	recs, err := ReadPcap(&capt)
 	require.NoError(t, err)
 	require.Equal(t, 200, len(recs))
 	sends := tl.filter(EventSend, AtoB)
@@ -137,7 +91,7 @@ func TestCorruptionFlipsOneBit(t *testing.T) {
 		require.GreaterOrEqual(t, bit, 0)
 		want := bytes.Clone(sent[i])
 		want[bit/8] ^= 0x80 >> (bit % 8)
-		assert.Equal(t, want, r.data, "packet %d: exactly bit %d flipped", i, bit)
+		assert.Equal(t, want, r.Data, "packet %d: exactly bit %d flipped", i, bit)
 		if bit < header.IPv4MinimumSize*8 {
 			headerHits++
 		}

@@ -24,6 +24,15 @@ type Stats struct {
 	// DroppedOther counts copies that could not be delivered because the
 	// receiving NIC was detached or the network closed.
 	DroppedOther uint64
+	// DroppedFilter counts copies a filter dropped (Link.SetFilter).
+	DroppedFilter uint64
+
+	// Replaced counts copies whose bytes a filter replaced; they count as
+	// Delivered too.
+	Replaced uint64
+	// Intercepted counts copies handed to an interception (Iface.Intercept)
+	// instead of the receiving stack; they count as Delivered too.
+	Intercepted uint64
 
 	// Duplicated, Reordered and Corrupted count packets so treated.
 	Duplicated uint64
@@ -33,7 +42,7 @@ type Stats struct {
 
 // Dropped returns the total of all drop counters.
 func (s Stats) Dropped() uint64 {
-	return s.DroppedLoss + s.DroppedCut + s.DroppedMTU + s.DroppedQueue + s.DroppedOther
+	return s.DroppedLoss + s.DroppedCut + s.DroppedMTU + s.DroppedQueue + s.DroppedOther + s.DroppedFilter
 }
 
 // InFlight returns the copies sent but neither delivered nor dropped yet.
@@ -53,6 +62,9 @@ func (s Stats) add(o Stats) Stats {
 		DroppedMTU:     s.DroppedMTU + o.DroppedMTU,
 		DroppedQueue:   s.DroppedQueue + o.DroppedQueue,
 		DroppedOther:   s.DroppedOther + o.DroppedOther,
+		DroppedFilter:  s.DroppedFilter + o.DroppedFilter,
+		Replaced:       s.Replaced + o.Replaced,
+		Intercepted:    s.Intercepted + o.Intercepted,
 		Duplicated:     s.Duplicated + o.Duplicated,
 		Reordered:      s.Reordered + o.Reordered,
 		Corrupted:      s.Corrupted + o.Corrupted,
@@ -65,6 +77,7 @@ type counters struct {
 	sent, sentBytes                  atomic.Uint64
 	delivered, deliveredBytes        atomic.Uint64
 	loss, cut, mtu, queue, other     atomic.Uint64
+	filter, replaced, intercepted    atomic.Uint64
 	duplicated, reordered, corrupted atomic.Uint64
 }
 
@@ -102,6 +115,9 @@ func (c *counters) snapshot() Stats {
 		DroppedMTU:     c.mtu.Load(),
 		DroppedQueue:   c.queue.Load(),
 		DroppedOther:   c.other.Load(),
+		DroppedFilter:  c.filter.Load(),
+		Replaced:       c.replaced.Load(),
+		Intercepted:    c.intercepted.Load(),
 		Duplicated:     c.duplicated.Load(),
 		Reordered:      c.reordered.Load(),
 		Corrupted:      c.corrupted.Load(),

@@ -16,7 +16,8 @@ const (
 	// EventDeliver: a copy was handed to the receiving stack.
 	EventDeliver
 	// EventDrop: a copy in flight was dropped on arrival (direction cut
-	// meanwhile, receiving NIC detached, or network closed).
+	// meanwhile, dropped by a filter, receiving NIC detached, or network
+	// closed).
 	EventDrop
 )
 
@@ -47,8 +48,10 @@ type Event struct {
 	Index uint64
 	// Size is the packet size in bytes (IP header included).
 	Size int
-	// Verdict is the send-time decision. For EventDeliver and EventDrop
-	// only Duplicated is meaningful: it marks the second copy.
+	// Verdict is the send-time decision for EventSend. For EventDeliver
+	// and EventDrop it holds the arrival flags instead: Duplicated marks
+	// the second copy, and DropFilter, Replaced and Intercepted report
+	// what the direction's hooks did (see Link.SetFilter).
 	Verdict Verdict
 	// Due is the scheduled arrival time (EventSend of a packet not dropped).
 	Due time.Duration
