@@ -1,0 +1,308 @@
+package sctp
+
+import (
+	"sync"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/waiter"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// AssocID names an association within the protocol.
+type AssocID uint32
+
+// association is the TCB (RFC 9260 14.1): state, tags, TSNs, streams, its
+// path and its four pipes. One mutex guards it; packets, timers and user
+// calls each hold it briefly, run the state machine, and write the packets
+// it produced after letting go.
+type association struct {
+	p   *protocol
+	dmx *demux
+	ep  *Endpoint // the user's endpoint; never nil
+	id  AssocID
+
+	mu sync.Mutex
+
+	// +checklocks:mu
+	state State
+	// dead is set when the TCB is deleted; released once its resources
+	// are given back.
+	dead     bool
+	released bool
+	passive  bool
+
+	netProto  tcpip.NetworkProtocolNumber
+	localAddr tcpip.Address
+	localPort uint16
+	peerPort  uint16
+	path      transport
+
+	// peerAddrs are the addresses the peer announced in its INIT or INIT
+	// ACK, besides path.addr (RFC 9260 5.2.1, 5.2.2: a restart may not add
+	// any).
+	peerAddrs []tcpip.Address
+
+	myVtag, peerVtag        uint32
+	localTieTag, peerTieTag uint32 // RFC 9260 5.2.2
+	myInitTSN, peerInitTSN  uint32
+
+	wantOut, maxIn        uint16 // what our INIT asks for (OS, MIS)
+	outStreams, inStreams uint16 // negotiated
+	rcvbuf, sndbuf        int
+
+	// Set-up.
+	initRetries    int
+	maxInitRetries int
+	maxInitTimeout time.Duration
+	t1rto          time.Duration
+	cookie         []byte // the peer's State Cookie, echoed
+	unrecParams    []byte // parameters of the INIT ACK to report (3.2.1)
+	preserve       uint32 // Cookie Preservative for the next INIT, ms
+
+	// Heartbeats (RFC 9260 8.3).
+	hbOutstanding bool
+	hbNonce       uint64
+
+	timers [numTimers]assocTimer
+
+	out outqueue
+	in  tsnMap
+	ulp ulpqueue
+
+	// SACK policy (RFC 9260 6.2): a SACK for every second packet with
+	// DATA, at once on gaps and duplicates, else after SACK.Delay.
+	pktsUnacked int
+	sackNow     bool
+	sackDue     bool
+	lastRwnd    uint32
+	gapScratch  []header.GapAckBlock
+
+	pb       packetBuilder
+	txbuf    []buffer.Buffer
+	flushing bool
+	notify   waiter.EventMask
+
+	// What the user sees.
+	err        tcpip.Error // terminal error, if the association failed
+	errTaken   bool        // LastError reported err
+	connected  bool        // reached ESTABLISHED
+	peerClosed bool        // the peer shut down: EOF after queued data
+	closedOK   bool        // shut down gracefully
+	abortCause header.CauseCode
+	abortInfo  []byte
+	hasAbort   bool
+	restarts   int
+
+	stats AssocStats
+}
+
+// newAssociation makes a TCB in CLOSED on route r. The caller owns r.
+func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, localPort, peerPort uint16) *association {
+	a := &association{
+		p:         p,
+		dmx:       dmx,
+		ep:        ep,
+		id:        AssocID(p.nextAssocID.Add(1)),
+		netProto:  r.NetProto(),
+		localAddr: r.LocalAddress(),
+		localPort: localPort,
+		peerPort:  peerPort,
+		rcvbuf:    p.opts.ReceiveBufferSize,
+		sndbuf:    p.opts.SendBufferSize,
+	}
+	a.path.init(r, &p.opts)
+	a.path.port = peerPort
+	a.t1rto = p.opts.RTOInitial
+	a.maxInitRetries = p.opts.MaxInitRetransmits
+	a.maxInitTimeout = p.opts.RTOMax
+	a.wantOut = p.opts.OutStreams
+	a.maxIn = p.opts.MaxInStreams
+	a.pb.init(a.path.pmtu, localPort, peerPort)
+	a.pb.sent = func(t header.ChunkType) {
+		p.stats.ChunksSent[t].Increment()
+		a.stats.ChunksSent[t].Increment()
+	}
+	p.assocCount.Add(1)
+	return a
+}
+
+// setState changes state and keeps the per-state gauges.
+//
+// +checklocks:a.mu
+func (a *association) setState(s State) {
+	if a.state == s {
+		return
+	}
+	if a.state != StateClosed {
+		a.p.stats.AssociationsByState[a.state].Decrement()
+	}
+	if s != StateClosed {
+		a.p.stats.AssociationsByState[s].Increment()
+	}
+	a.state = s
+}
+
+// timerDuration is how long timer id runs from now.
+//
+// +checklocks:a.mu
+func (a *association) timerDuration(id timerID) time.Duration {
+	o := &a.p.opts
+	switch id {
+	case timerT1Init, timerT1Cookie:
+		return a.t1rto
+	case timerT5ShutdownGuard:
+		return 5 * o.RTOMax // RFC 9260 9.2: suggested 5 x RTO.Max
+	case timerHeartbeat:
+		return a.path.rto + o.HeartbeatInterval // RFC 9260 8.3
+	case timerSack:
+		return o.DelayedAckTime
+	}
+	return a.path.rto
+}
+
+// runLocked runs one event through the state table and carries out its
+// commands.
+//
+// +checklocks:a.mu
+func (a *association) runLocked(ev *event) disposition {
+	if a.dead {
+		return dispDeleted
+	}
+	if ev.now == 0 {
+		ev.now = a.p.stack.Clock().Now().UnixNano()
+	}
+	ctx := smContext{a: a, p: a.p}
+	var cmds commandList
+	d := lookup(ev.typ, a.state)(&ctx, ev, &cmds)
+	x := execEnv{a: a}
+	a.p.execute(&ctx, ev, &cmds, &x)
+	if a.dead && d == dispContinue {
+		d = dispDeleted
+	}
+	return d
+}
+
+// handleChunks runs the chunks of one packet through the state machine,
+// then applies the SACK policy (RFC 9260 6.2).
+//
+// +checklocks:a.mu
+func (a *association) handleChunks(pi *packetInfo, chunks []byte, now int64) {
+	// RFC 9260 8.5.1 A: a packet with tag 0 holds a lone INIT.
+	if pi.vtag == 0 && !(pi.singleton && header.Chunk(chunks).Type() == header.ChunkInit) {
+		a.p.stats.VerificationTagDrops.Increment()
+		return
+	}
+	a.handleChunksFrom(pi, chunks, now, true)
+}
+
+// handleChunksFrom is handleChunks from a chunk that may not be the
+// packet's first.
+//
+// +checklocks:a.mu
+func (a *association) handleChunksFrom(pi *packetInfo, chunks []byte, now int64, first bool) {
+	a.stats.PacketsReceived.Increment()
+	it := header.NewChunkIter(chunks)
+	for c, ok := it.Next(); ok; c, ok = it.Next() {
+		a.stats.ChunksReceived[c.Type()].Increment()
+		a.p.stats.ChunksReceived[c.Type()].Increment()
+		pi.firstChunk = first
+		first = false
+		ev := event{typ: chunkEvent(c.Type()), chunk: c, pkt: pi, now: now}
+		if d := a.runLocked(&ev); d != dispContinue {
+			break
+		}
+	}
+	if !a.dead {
+		a.afterPacket()
+	}
+}
+
+// afterPacket sends or schedules the SACK the packet's DATA calls for.
+//
+// +checklocks:a.mu
+func (a *association) afterPacket() {
+	if !a.sackDue {
+		return
+	}
+	a.pktsUnacked++
+	if a.sackNow || a.pktsUnacked >= 2 || a.in.hasGaps() {
+		a.sendSack()
+		return
+	}
+	if !a.timers[timerSack].armed {
+		a.startTimer(timerSack)
+	}
+}
+
+// unlockAndFlush writes the packets produced while a.mu was held, without
+// holding it, then wakes the user. Only one goroutine writes at a time,
+// so packets leave in the order they were built; others just queue theirs
+// (a write may loop back into this association synchronously).
+//
+// +checklocks:a.mu
+func (a *association) unlockAndFlush() {
+	a.pb.seal()
+	if !a.flushing {
+		a.flushing = true
+		for len(a.pb.out) > 0 {
+			a.txbuf = a.pb.take(a.txbuf[:0])
+			r := a.path.route
+			r.Acquire()
+			pkts := a.txbuf
+			a.mu.Unlock()
+			for _, v := range pkts {
+				a.p.writePacket(r, v)
+			}
+			r.Release()
+			a.mu.Lock()
+			a.stats.PacketsSent.IncrementBy(uint64(len(pkts)))
+			clear(a.txbuf)
+		}
+		a.flushing = false
+	}
+	release := a.dead && !a.released && !a.flushing
+	if release {
+		a.released = true
+	}
+	notify := a.notify
+	a.notify = 0
+	ep := a.ep
+	a.mu.Unlock()
+	if release {
+		a.release()
+	}
+	if notify != 0 && ep != nil {
+		ep.waiterQueue.Notify(notify)
+	}
+}
+
+// release gives back what a deleted association holds: its route, its
+// share of the port, its place in the protocol's count.
+func (a *association) release() {
+	a.path.route.Release()
+	a.p.assocCount.Add(-1)
+	a.dmx.removeAssoc(a)
+	a.dmx.decRef()
+}
+
+// deleteTCB ends the association (cmdDeleteTCB): timers stop, queues
+// drop, and it leaves CLOSED. Its resources go after the last flush.
+//
+// +checklocks:a.mu
+func (a *association) deleteTCB() {
+	if a.dead {
+		return
+	}
+	if !a.connected && a.err != nil {
+		a.p.stats.FailedSetups.Increment()
+	}
+	a.stopAllTimers()
+	a.setState(StateClosed)
+	a.dead = true
+	a.out.drop()
+	a.notify |= waiter.ReadableEvents | waiter.WritableEvents | waiter.EventHUp
+}

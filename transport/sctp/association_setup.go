@@ -1,0 +1,120 @@
+package sctp
+
+import (
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// The parts of the TCB that set-up fills in: from the INIT ACK (active
+// open), from a State Cookie (passive open, collisions, restart).
+
+// processInitAck takes the peer's parameters from its INIT ACK
+// (RFC 9260 5.1 C).
+//
+// +checklocks:a.mu
+func (a *association) processInitAck(ii *initInfo) {
+	a.peerVtag = ii.tag
+	a.peerAddrs = append(a.peerAddrs[:0], ii.addrs[:ii.naddrs]...)
+	a.peerInitTSN = ii.tsn
+	a.outStreams = min(a.wantOut, ii.mis)
+	a.inStreams = min(a.maxIn, ii.os)
+	a.in.init(ii.tsn)
+	a.ulp.init(a.inStreams, a.rcvbuf)
+	a.out.peerRwnd = ii.arwnd
+	a.cookie = append(a.cookie[:0], ii.cookie...)
+	a.unrecParams = a.unrecParams[:0]
+	for i := 0; i < ii.nunrec; i++ {
+		p := ii.unrec[i]
+		a.unrecParams = append(a.unrecParams, p...)
+		for len(a.unrecParams)%4 != 0 {
+			a.unrecParams = append(a.unrecParams, 0)
+		}
+	}
+	// The COOKIE ECHO gets its own Max.Init.Retransmits budget.
+	a.initRetries = 0
+	a.t1rto = a.p.opts.RTOInitial
+}
+
+// fromCookie sets the TCB's tags, TSNs, streams and windows from a cookie.
+//
+// +checklocks:a.mu
+func (a *association) fromCookie(c *cookieData) {
+	a.myVtag, a.peerVtag = c.localTag, c.peerTag
+	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
+	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
+	a.outStreams, a.inStreams = c.outStreams, c.inStreams
+	a.in.init(c.peerTSN)
+	a.ulp.init(c.inStreams, a.rcvbuf)
+	a.out.init(c.localTSN, c.outStreams, c.peerRwnd)
+}
+
+// updateFromCookie is RFC 9260 5.2.4 B (and D from COOKIE-WAIT): the peer's
+// tag and parameters come from the cookie; our side, with any data we
+// queued, stays.
+//
+// +checklocks:a.mu
+func (a *association) updateFromCookie(c *cookieData) {
+	a.peerVtag = c.peerTag
+	if a.state >= StateEstablished {
+		// Data already flows: only the tag changes (5.2.4 B).
+		return
+	}
+	a.peerInitTSN = c.peerTSN
+	a.outStreams, a.inStreams = c.outStreams, c.inStreams
+	a.in.init(c.peerTSN)
+	a.ulp.init(c.inStreams, a.rcvbuf)
+	a.out.peerRwnd = c.peerRwnd
+}
+
+// restartFromCookie is RFC 9260 5.2.4 A: the peer restarted. The TCB is
+// reset as if an ABORT and a new COOKIE ECHO had come; data already
+// delivered to the reader stays readable, the rest is dropped, and the
+// congestion state starts afresh.
+//
+// +checklocks:a.mu
+func (a *association) restartFromCookie(c *cookieData) {
+	ready := a.ulp.ready[a.ulp.head:]
+	readyBytes := 0
+	for _, m := range ready {
+		readyBytes += m.size - m.read
+	}
+	a.out.drop()
+	a.fromCookie(c)
+	a.ulp.ready = append(a.ulp.ready[:0], ready...)
+	a.ulp.bytes = readyBytes
+	a.path.resetCongestion()
+	a.path.errorCount = 0
+	a.path.rto = a.p.opts.RTOInitial
+	a.path.measured = false
+	a.localTieTag, a.peerTieTag = 0, 0
+	a.peerClosed = false
+	a.hbOutstanding = false
+	a.pktsUnacked, a.sackDue, a.sackNow = 0, false, false
+	a.notify |= waiter.WritableEvents
+}
+
+// assocFromCookie builds the TCB of a passive open from a verified cookie
+// (RFC 9260 5.1 D), with an endpoint for Accept. It returns it locked; the
+// caller inserts it into the demux and queues it on the listener.
+func (p *protocol) assocFromCookie(ctx *smContext, ev *event, x *execEnv) *association {
+	c := &ctx.cookie
+	r, err := p.stack.FindRoute(0, c.localAddr, c.peerAddr, c.netProto, false)
+	if err != nil {
+		return nil
+	}
+	l := x.listener
+	ep := newEndpoint(p, c.netProto, &waiter.Queue{})
+	ep.inheritFrom(l)
+	x.dmx.incRef() // the endpoint's share of the port
+	x.dmx.incRef() // the association's
+	a := p.newAssociation(x.dmx, ep, r, c.localPort, c.peerPort)
+	a.passive = true
+	ep.attach(a, x.dmx, c.localAddr, c.localPort) // before a.mu: lock order
+	a.mu.Lock()
+	a.rcvbuf, a.sndbuf = ep.rcvbufSize(), ep.sndbufSize()
+	a.wantOut, a.maxIn = l.initOut, l.initMaxIn
+	a.fromCookie(c)
+	// RFC 9260 5.1 D: the cookie is used; it builds nothing again.
+	expiry := c.created + int64(c.lifeMS)*1e6
+	p.replay.add(c.localTag, c.peerTag, expiry, ev.now)
+	return a
+}

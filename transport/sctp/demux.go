@@ -1,0 +1,193 @@
+package sctp
+
+import (
+	"sync"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/ports"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// peerKey names an association within a port: the peer's address and port.
+// With multihoming, every peer address of an association gets a key.
+type peerKey struct {
+	addr tcpip.Address
+	port uint16
+}
+
+// demux is what SCTP registers with the stack for one bound local port
+// (and address): the stack hands it every packet and ICMP error for the
+// port, and it finds the association in its own table by peer address and
+// port, or runs the packet through the CLOSED state (listener or out of the
+// blue). Registering ports rather than 4-tuples leaves room for
+// multihoming and address changes.
+//
+// The listener and every association on the port hold a reference; the
+// port is unregistered and released when the last one goes, so accepted
+// associations outlive their listener.
+type demux struct {
+	p         *protocol
+	netProtos []tcpip.NetworkProtocolNumber
+	id        stack.TransportEndpointID
+	res       ports.Reservation
+	nic       tcpip.NICID
+
+	mu sync.RWMutex
+	// +checklocks:mu
+	listener *Endpoint
+	// +checklocks:mu
+	assocs map[peerKey]*association
+	// +checklocks:mu
+	refs int
+	// +checklocks:mu
+	aborting bool
+}
+
+var _ stack.TransportEndpoint = (*demux)(nil)
+
+// bindPort reserves the port and registers a demux for it, holding one
+// reference for the caller.
+func (p *protocol) bindPort(netProto tcpip.NetworkProtocolNumber, addr tcpip.Address, port uint16, nic tcpip.NICID, flags ports.Flags) (*demux, tcpip.Error) {
+	netProtos := []tcpip.NetworkProtocolNumber{netProto}
+	res := ports.Reservation{
+		Networks:     netProtos,
+		Transport:    ProtocolNumber,
+		Addr:         addr,
+		Port:         port,
+		Flags:        flags,
+		BindToDevice: nic,
+	}
+	d := &demux{p: p, netProtos: netProtos, nic: nic, assocs: make(map[peerKey]*association), refs: 1}
+	got, err := p.stack.ReservePort(p.stack.SecureRNG(), res, func(port uint16) (bool, tcpip.Error) {
+		id := stack.TransportEndpointID{LocalPort: port, LocalAddress: addr}
+		if err := p.stack.CheckRegisterTransportEndpoint(netProtos, ProtocolNumber, id, flags, nic); err != nil {
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Port = got
+	d.res = res
+	d.id = stack.TransportEndpointID{LocalPort: got, LocalAddress: addr}
+	if err := p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, d.id, d, flags, nic); err != nil {
+		p.stack.ReleasePort(res)
+		return nil, err
+	}
+	return d, nil
+}
+
+// incRef adds a holder of the port.
+func (d *demux) incRef() {
+	d.mu.Lock()
+	d.refs++
+	d.mu.Unlock()
+}
+
+// decRef drops a holder; the last one gives the port back.
+func (d *demux) decRef() {
+	d.mu.Lock()
+	d.refs--
+	last := d.refs == 0
+	d.mu.Unlock()
+	if last {
+		d.p.stack.UnregisterTransportEndpoint(d.netProtos, ProtocolNumber, d.id, d, d.res.Flags, d.nic)
+		d.p.stack.ReleasePort(d.res)
+	}
+}
+
+// getListener returns the port's listener, if any.
+func (d *demux) getListener() *Endpoint {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.listener
+}
+
+// setListener makes l (or nobody) the port's listener.
+func (d *demux) setListener(l *Endpoint) {
+	d.mu.Lock()
+	d.listener = l
+	d.mu.Unlock()
+}
+
+// addAssoc enters an association; false if the peer has one already.
+func (d *demux) addAssoc(a *association) bool {
+	k := peerKey{a.path.addr, a.peerPort}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.assocs[k]; ok {
+		return false
+	}
+	d.assocs[k] = a
+	return true
+}
+
+// removeAssoc takes a out of the table.
+func (d *demux) removeAssoc(a *association) {
+	k := peerKey{a.path.addr, a.peerPort}
+	d.mu.Lock()
+	if d.assocs[k] == a {
+		delete(d.assocs, k)
+	}
+	d.mu.Unlock()
+}
+
+// lookup finds the association of a peer.
+func (d *demux) lookup(addr tcpip.Address, port uint16) *association {
+	d.mu.RLock()
+	a := d.assocs[peerKey{addr, port}]
+	d.mu.RUnlock()
+	return a
+}
+
+// HandlePacket implements stack.TransportEndpoint. It runs on the link's
+// dispatch goroutine: the packet is processed inline under the
+// association's lock, never blocking, and nothing of it is kept (DATA is
+// copied out).
+func (d *demux) HandlePacket(id stack.TransportEndpointID, pkt *stack.PacketBuffer) {
+	var pi packetInfo
+	chunks, ok := d.p.parsePacket(id, pkt, &pi)
+	if !ok {
+		return
+	}
+	now := d.p.stack.Clock().Now().UnixNano()
+	if a := d.lookup(pi.srcAddr, pi.srcPort); a != nil {
+		a.mu.Lock()
+		if !a.dead {
+			a.handleChunks(&pi, chunks, now)
+			a.unlockAndFlush()
+			return
+		}
+		a.mu.Unlock()
+	}
+	d.p.handleClosed(d, &pi, chunks, now)
+}
+
+// HandleError implements stack.TransportEndpoint: ICMP errors about
+// packets we sent (RFC 9260 10).
+func (d *demux) HandleError(transErr stack.TransportError, pkt *stack.PacketBuffer) {
+	d.p.handleICMP(d, transErr, pkt)
+}
+
+// Abort implements stack.TransportEndpoint: the stack is closing. Every
+// association on the port is aborted and the listener closed. It may be
+// called more than once.
+func (d *demux) Abort() {
+	d.mu.Lock()
+	l := d.listener
+	as := make([]*association, 0, len(d.assocs))
+	for _, a := range d.assocs {
+		as = append(as, a)
+	}
+	d.mu.Unlock()
+	for _, a := range as {
+		a.ep.Abort()
+	}
+	if l != nil {
+		l.Abort()
+	}
+}
+
+// Wait implements stack.TransportEndpoint: SCTP runs no goroutines.
+func (*demux) Wait() {}

@@ -1,0 +1,548 @@
+package sctp
+
+import (
+	"io"
+	"sync"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/ports"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// EndpointState is what Endpoint.State returns.
+type EndpointState uint32
+
+// Endpoint states. While an association exists, State reports its RFC
+// state as StateAssoc+State.
+const (
+	EndpointInitial EndpointState = iota
+	EndpointBound
+	EndpointListen
+	EndpointClosed
+	EndpointAssoc EndpointState = 16 // + State
+)
+
+// Endpoint is a one-to-one (TCP-style, RFC 6458 4) SCTP endpoint. It
+// implements tcpip.Endpoint; Stack.NewEndpoint returns *Endpoint.
+//
+// Locking: mu guards the endpoint's own fields (binding, listening, the
+// accept queue). The association has its own lock; lock order is mu
+// before the association's mu. Data calls (Read, Write) take only the
+// association's lock.
+type Endpoint struct {
+	tcpip.DefaultSocketOptionsHandler
+
+	p           *protocol
+	stack       *stack.Stack
+	netProto    tcpip.NetworkProtocolNumber
+	waiterQueue *waiter.Queue
+	ops         tcpip.SocketOptions
+
+	mu sync.Mutex
+	// +checklocks:mu
+	state EndpointState
+	// +checklocks:mu
+	dmx *demux // our share of the bound port, nil if not bound
+	// +checklocks:mu
+	localAddr tcpip.Address
+	// +checklocks:mu
+	localPort uint16
+	// assoc is set once, by Connect or when accepted, under mu.
+	assoc *association
+	// Listener.
+	// +checklocks:mu
+	backlog int
+	// +checklocks:mu
+	acceptQ []*Endpoint
+	// SetInitMsg (RFC 6458 8.1.3).
+	initOut, initMaxIn uint16
+	initAttempts       int
+	initTimeout        time.Duration
+	// +checklocks:mu
+	shutFlags tcpip.ShutdownFlags
+
+	lastErrMu sync.Mutex
+	lastErr   tcpip.Error
+}
+
+var _ tcpip.Endpoint = (*Endpoint)(nil)
+
+func newEndpoint(p *protocol, netProto tcpip.NetworkProtocolNumber, wq *waiter.Queue) *Endpoint {
+	e := &Endpoint{
+		p:           p,
+		stack:       p.stack,
+		netProto:    netProto,
+		waiterQueue: wq,
+		initOut:     p.opts.OutStreams,
+		initMaxIn:   p.opts.MaxInStreams,
+	}
+	e.ops.InitHandler(e, p.stack, p.sendBufferLimits, p.receiveBufferLimits)
+	e.ops.SetSendBufferSize(int64(p.opts.SendBufferSize), false)
+	e.ops.SetReceiveBufferSize(int64(p.opts.ReceiveBufferSize), false)
+	return e
+}
+
+func (p *protocol) sendBufferLimits(tcpip.StackHandler) tcpip.SendBufferSizeOption {
+	return tcpip.SendBufferSizeOption{Min: minBufferSize, Default: p.opts.SendBufferSize, Max: 64 << 20}
+}
+
+func (p *protocol) receiveBufferLimits(tcpip.StackHandler) tcpip.ReceiveBufferSizeOption {
+	return tcpip.ReceiveBufferSizeOption{Min: minBufferSize, Default: p.opts.ReceiveBufferSize, Max: 64 << 20}
+}
+
+func (e *Endpoint) sndbufSize() int { return int(e.ops.GetSendBufferSize()) }
+func (e *Endpoint) rcvbufSize() int { return int(e.ops.GetReceiveBufferSize()) }
+
+// inheritFrom copies a listener's settings into an accepted endpoint.
+func (e *Endpoint) inheritFrom(l *Endpoint) {
+	if l == nil {
+		return
+	}
+	e.ops.SetSendBufferSize(l.ops.GetSendBufferSize(), false)
+	e.ops.SetReceiveBufferSize(l.ops.GetReceiveBufferSize(), false)
+	e.initOut, e.initMaxIn = l.initOut, l.initMaxIn
+}
+
+// attach makes a an accepted endpoint's association.
+func (e *Endpoint) attach(a *association, d *demux, addr tcpip.Address, port uint16) {
+	e.mu.Lock()
+	e.assoc = a
+	e.dmx = d
+	e.localAddr, e.localPort = addr, port
+	e.state = EndpointAssoc
+	e.mu.Unlock()
+}
+
+// getAssoc returns the endpoint's association, if any.
+func (e *Endpoint) getAssoc() *association {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.assoc
+}
+
+// portFlags are the reservation flags of the socket options.
+func (e *Endpoint) portFlags() ports.Flags {
+	return ports.Flags{TupleOnly: e.ops.GetReuseAddress(), LoadBalanced: e.ops.GetReusePort()}
+}
+
+// Bind implements tcpip.Endpoint: the port comes from the stack's port
+// manager; a taken address:port fails with ErrPortInUse as TCP's does.
+func (e *Endpoint) Bind(addr tcpip.FullAddress) tcpip.Error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.bindLocked(addr)
+}
+
+// +checklocks:e.mu
+func (e *Endpoint) bindLocked(addr tcpip.FullAddress) tcpip.Error {
+	if e.state != EndpointInitial {
+		return &tcpip.ErrAlreadyBound{}
+	}
+	if addr.Addr.Len() != 0 {
+		if (addr.Addr.Len() == 4) != (e.netProto == 0x0800) {
+			return &tcpip.ErrBadLocalAddress{}
+		}
+		if e.stack.CheckLocalAddress(addr.NIC, e.netProto, addr.Addr) == 0 {
+			return &tcpip.ErrBadLocalAddress{}
+		}
+	}
+	d, err := e.p.bindPort(e.netProto, addr.Addr, addr.Port, addr.NIC, e.portFlags())
+	if err != nil {
+		return err
+	}
+	e.dmx = d
+	e.localAddr = addr.Addr
+	e.localPort = d.id.LocalPort
+	e.state = EndpointBound
+	return nil
+}
+
+// Connect implements tcpip.Endpoint: it starts the four-way handshake and
+// returns ErrConnectStarted; the endpoint turns writable when the
+// association is up, and LastError then tells success from failure.
+func (e *Endpoint) Connect(addr tcpip.FullAddress) tcpip.Error {
+	e.mu.Lock()
+	if a := e.assoc; a != nil {
+		e.mu.Unlock()
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		switch {
+		case a.err != nil:
+			return a.err
+		case a.connected:
+			return &tcpip.ErrAlreadyConnected{}
+		}
+		return &tcpip.ErrAlreadyConnecting{}
+	}
+	defer e.mu.Unlock()
+	switch e.state {
+	case EndpointListen:
+		return &tcpip.ErrInvalidEndpointState{}
+	case EndpointClosed:
+		return &tcpip.ErrClosedForSend{}
+	}
+	if addr.Port == 0 || addr.Addr.Len() == 0 {
+		return &tcpip.ErrBadAddress{}
+	}
+	r, err := e.stack.FindRoute(addr.NIC, e.localAddr, addr.Addr, e.netProto, false)
+	if err != nil {
+		return err
+	}
+	if e.state == EndpointInitial {
+		if err := e.bindLocked(tcpip.FullAddress{Addr: r.LocalAddress(), NIC: addr.NIC}); err != nil {
+			r.Release()
+			return err
+		}
+	}
+	d := e.dmx
+	d.incRef()
+	a := e.p.newAssociation(d, e, r, e.localPort, addr.Port)
+	a.mu.Lock()
+	a.myVtag = e.p.randTag()
+	a.myInitTSN = e.p.randTag()
+	a.rcvbuf, a.sndbuf = e.rcvbufSize(), e.sndbufSize()
+	a.wantOut, a.maxIn = e.initOut, e.initMaxIn
+	if e.initAttempts > 0 {
+		a.maxInitRetries = e.initAttempts - 1
+	}
+	if e.initTimeout > 0 {
+		a.maxInitTimeout = e.initTimeout
+	}
+	a.out.init(a.myInitTSN, a.wantOut, 0)
+	if !d.addAssoc(a) {
+		a.deleteTCB()
+		e.mu.Unlock()
+		a.unlockAndFlush()
+		e.mu.Lock()
+		return &tcpip.ErrPortInUse{}
+	}
+	e.assoc = a
+	e.state = EndpointAssoc
+	// Packets are written without e.mu held: a synchronous link may loop
+	// them back into this endpoint.
+	e.mu.Unlock()
+	ev := event{typ: evPrmAssociate}
+	a.runLocked(&ev)
+	a.unlockAndFlush()
+	e.mu.Lock() // for the deferred Unlock
+	return &tcpip.ErrConnectStarted{}
+}
+
+// Disconnect implements tcpip.Endpoint.
+func (*Endpoint) Disconnect() tcpip.Error { return &tcpip.ErrNotSupported{} }
+
+// Read implements tcpip.Endpoint: at most one message (or what fits of
+// it), from any stream.
+func (e *Endpoint) Read(dst io.Writer, opts tcpip.ReadOptions) (tcpip.ReadResult, tcpip.Error) {
+	info, n, err := e.readMsg(dst, -1, opts.Peek)
+	if err != nil {
+		return tcpip.ReadResult{}, err
+	}
+	res := tcpip.ReadResult{Count: n, Total: n}
+	if opts.NeedRemoteAddr {
+		res.RemoteAddr = tcpip.FullAddress{Addr: info.peerAddr, Port: info.peerPort}
+	}
+	return res, nil
+}
+
+// readInfo is what readMsg learns of the message it read.
+type readInfo struct {
+	RecvInfo
+	peerAddr tcpip.Address
+	peerPort uint16
+}
+
+func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, tcpip.Error) {
+	var ri readInfo
+	e.mu.Lock()
+	a := e.assoc
+	shutRead := e.shutFlags&tcpip.ShutdownRead != 0
+	e.mu.Unlock()
+	if a == nil {
+		return ri, 0, &tcpip.ErrNotConnected{}
+	}
+	a.mu.Lock()
+	if !a.ulp.readable() {
+		var err tcpip.Error
+		switch {
+		case a.err != nil:
+			err = a.err
+			if _, ok := err.(*tcpip.ErrConnectionAborted); ok {
+				err = &tcpip.ErrClosedForReceive{}
+			}
+		case shutRead || a.peerClosed || a.dead:
+			err = &tcpip.ErrClosedForReceive{}
+		default:
+			err = &tcpip.ErrWouldBlock{}
+		}
+		a.mu.Unlock()
+		return ri, 0, err
+	}
+	m, n, done, werr := a.ulp.read(dst, count, peek)
+	ri.RecvInfo = RecvInfo{Stream: m.sid, SSN: m.ssn, PPID: m.ppid, TSN: m.tsn, AssocID: a.id, Unordered: m.unordered, Complete: done}
+	ri.peerAddr, ri.peerPort = a.path.addr, a.peerPort
+	ev := event{typ: evPrmReceive}
+	a.runLocked(&ev)
+	a.unlockAndFlush()
+	if werr != nil && n == 0 {
+		return ri, 0, &tcpip.ErrBadBuffer{}
+	}
+	return ri, n, nil
+}
+
+// Write implements tcpip.Endpoint: the payload is one message on stream 0.
+func (e *Endpoint) Write(p tcpip.Payloader, opts tcpip.WriteOptions) (int64, tcpip.Error) {
+	return e.WriteMsg(p, SendInfo{})
+}
+
+// Shutdown implements tcpip.Endpoint. Shutting down writes starts the
+// graceful shutdown of RFC 9260 9.2; SCTP has no half-closed state, so the
+// peer's data still arrives until the peer's SHUTDOWN ACK.
+func (e *Endpoint) Shutdown(flags tcpip.ShutdownFlags) tcpip.Error {
+	e.mu.Lock()
+	a := e.assoc
+	if a == nil {
+		if e.state == EndpointListen {
+			e.mu.Unlock()
+			e.closeListener()
+			return nil
+		}
+		e.mu.Unlock()
+		return &tcpip.ErrNotConnected{}
+	}
+	e.shutFlags |= flags
+	e.mu.Unlock()
+	a.mu.Lock()
+	if flags&tcpip.ShutdownWrite != 0 {
+		ev := event{typ: evPrmShutdown}
+		a.runLocked(&ev)
+	}
+	a.notify |= waiter.ReadableEvents | waiter.WritableEvents
+	a.unlockAndFlush()
+	return nil
+}
+
+// Close implements tcpip.Endpoint: a listener stops listening; an
+// association shuts down gracefully (or aborts with SO_LINGER 0) and
+// finishes on its own; the port is released when nothing uses it.
+func (e *Endpoint) Close() {
+	e.mu.Lock()
+	if e.state == EndpointClosed {
+		e.mu.Unlock()
+		return
+	}
+	st := e.state
+	a := e.assoc
+	e.mu.Unlock()
+	switch {
+	case st == EndpointListen:
+		e.closeListener()
+	case a != nil:
+		lo := e.ops.GetLinger()
+		a.mu.Lock()
+		typ := evPrmShutdown
+		// SO_LINGER with a zero timeout aborts; so does closing with data
+		// unread, as in Linux (the peer must not think it was delivered).
+		if (lo.Enabled && lo.Timeout == 0) || a.ulp.readable() {
+			typ = evPrmAbort
+		}
+		ev := event{typ: typ}
+		a.runLocked(&ev)
+		a.unlockAndFlush()
+	}
+	e.mu.Lock()
+	d := e.dmx
+	e.dmx = nil
+	e.state = EndpointClosed
+	e.mu.Unlock()
+	if d != nil {
+		d.decRef()
+	}
+	e.waiterQueue.Notify(waiter.EventHUp | waiter.ReadableEvents | waiter.WritableEvents)
+}
+
+// Abort implements tcpip.Endpoint: an ABORT with a User-Initiated Abort
+// cause, then Close. It may be called more than once.
+func (e *Endpoint) Abort() {
+	if a := e.getAssoc(); a != nil {
+		a.mu.Lock()
+		ev := event{typ: evPrmAbort}
+		a.runLocked(&ev)
+		a.unlockAndFlush()
+	}
+	e.Close()
+}
+
+// Readiness implements tcpip.Endpoint.
+func (e *Endpoint) Readiness(mask waiter.EventMask) waiter.EventMask {
+	e.mu.Lock()
+	st := e.state
+	a := e.assoc
+	shut := e.shutFlags
+	ready := len(e.acceptQ) > 0
+	e.mu.Unlock()
+	var r waiter.EventMask
+	switch {
+	case a != nil:
+		a.mu.Lock()
+		if a.ulp.readable() || a.peerClosed || a.dead || a.err != nil || shut&tcpip.ShutdownRead != 0 {
+			r |= waiter.ReadableEvents
+		}
+		if (a.connected && !a.state.shuttingDown() && a.out.buffered < a.sndbuf) || a.dead || a.err != nil || shut&tcpip.ShutdownWrite != 0 {
+			r |= waiter.WritableEvents
+		}
+		if a.dead || shut == tcpip.ShutdownRead|tcpip.ShutdownWrite {
+			r |= waiter.EventHUp
+		}
+		if a.err != nil {
+			r |= waiter.EventErr
+		}
+		a.mu.Unlock()
+	case st == EndpointListen:
+		if ready {
+			r |= waiter.ReadableEvents
+		}
+	case st == EndpointClosed:
+		r |= waiter.ReadableEvents | waiter.WritableEvents | waiter.EventHUp
+	default:
+		r |= waiter.WritableEvents | waiter.EventHUp
+	}
+	return r & mask
+}
+
+// GetLocalAddress implements tcpip.Endpoint.
+func (e *Endpoint) GetLocalAddress() (tcpip.FullAddress, tcpip.Error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	addr := e.localAddr
+	if a := e.assoc; a != nil {
+		addr = a.localAddr
+	}
+	return tcpip.FullAddress{Addr: addr, Port: e.localPort}, nil
+}
+
+// GetRemoteAddress implements tcpip.Endpoint.
+func (e *Endpoint) GetRemoteAddress() (tcpip.FullAddress, tcpip.Error) {
+	a := e.getAssoc()
+	if a == nil {
+		return tcpip.FullAddress{}, &tcpip.ErrNotConnected{}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.connected {
+		return tcpip.FullAddress{}, &tcpip.ErrNotConnected{}
+	}
+	return tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort}, nil
+}
+
+// SetSockOpt implements tcpip.Endpoint.
+func (*Endpoint) SetSockOpt(tcpip.SettableSocketOption) tcpip.Error {
+	return &tcpip.ErrUnknownProtocolOption{}
+}
+
+// SetSockOptInt implements tcpip.Endpoint.
+func (*Endpoint) SetSockOptInt(tcpip.SockOptInt, int) tcpip.Error {
+	return &tcpip.ErrUnknownProtocolOption{}
+}
+
+// GetSockOpt implements tcpip.Endpoint.
+func (*Endpoint) GetSockOpt(tcpip.GettableSocketOption) tcpip.Error {
+	return &tcpip.ErrUnknownProtocolOption{}
+}
+
+// GetSockOptInt implements tcpip.Endpoint: queue sizes.
+func (e *Endpoint) GetSockOptInt(opt tcpip.SockOptInt) (int, tcpip.Error) {
+	a := e.getAssoc()
+	switch opt {
+	case tcpip.ReceiveQueueSizeOption:
+		if a == nil {
+			return 0, nil
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if m := a.ulp.peek(); m != nil {
+			return m.size - m.read, nil
+		}
+		return 0, nil
+	case tcpip.SendQueueSizeOption:
+		if a == nil {
+			return 0, nil
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.out.buffered, nil
+	}
+	return -1, &tcpip.ErrUnknownProtocolOption{}
+}
+
+// State implements tcpip.Endpoint: an EndpointState.
+func (e *Endpoint) State() uint32 {
+	e.mu.Lock()
+	st, a := e.state, e.assoc
+	e.mu.Unlock()
+	if a != nil && st == EndpointAssoc {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return uint32(EndpointAssoc) + uint32(a.state)
+	}
+	return uint32(st)
+}
+
+// ModerateRecvBuf implements tcpip.Endpoint.
+func (*Endpoint) ModerateRecvBuf(int) {}
+
+// Info implements tcpip.Endpoint.
+func (e *Endpoint) Info() tcpip.EndpointInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	info := &stack.TransportEndpointInfo{NetProto: e.netProto, TransProto: ProtocolNumber}
+	info.ID.LocalAddress, info.ID.LocalPort = e.localAddr, e.localPort
+	if a := e.assoc; a != nil {
+		info.ID.RemoteAddress, info.ID.RemotePort = a.path.addr, a.peerPort
+	}
+	return info
+}
+
+// Stats implements tcpip.Endpoint: the association's counters.
+func (e *Endpoint) Stats() tcpip.EndpointStats {
+	if a := e.getAssoc(); a != nil {
+		return &a.stats
+	}
+	return &AssocStats{}
+}
+
+// SetOwner implements tcpip.Endpoint.
+func (*Endpoint) SetOwner(tcpip.PacketOwner) {}
+
+// LastError implements tcpip.Endpoint: the pending error, once; for an
+// association, its failure (refused, timed out, reset) is reported once.
+func (e *Endpoint) LastError() tcpip.Error {
+	e.lastErrMu.Lock()
+	err := e.lastErr
+	e.lastErr = nil
+	e.lastErrMu.Unlock()
+	if err != nil {
+		return err
+	}
+	if a := e.getAssoc(); a != nil {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.err != nil && !a.errTaken {
+			a.errTaken = true
+			return a.err
+		}
+	}
+	return nil
+}
+
+// UpdateLastError implements tcpip.SocketOptionsHandler.
+func (e *Endpoint) UpdateLastError(err tcpip.Error) {
+	e.lastErrMu.Lock()
+	e.lastErr = err
+	e.lastErrMu.Unlock()
+}
+
+// SocketOptions implements tcpip.Endpoint.
+func (e *Endpoint) SocketOptions() *tcpip.SocketOptions { return &e.ops }

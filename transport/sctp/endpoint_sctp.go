@@ -1,0 +1,209 @@
+package sctp
+
+import (
+	"gvisor.dev/gvisor/pkg/buffer"
+	"io"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// SendInfo says where a message goes (RFC 6458 5.3.4).
+type SendInfo struct {
+	Stream    uint16
+	PPID      uint32
+	Unordered bool
+}
+
+// RecvInfo describes a message read (RFC 6458 5.3.5).
+type RecvInfo struct {
+	Stream, SSN uint16
+	PPID, TSN   uint32
+	AssocID     AssocID
+	Unordered   bool
+	// Complete is set when the read reached the end of the message.
+	Complete bool
+}
+
+// PathStatus describes one peer address (RFC 6458 8.2.2).
+type PathStatus struct {
+	Addr tcpip.FullAddress
+	Cwnd int
+	SRTT time.Duration
+	RTO  time.Duration
+	MTU  int
+}
+
+// AssocStatus is the STATUS primitive's answer (RFC 9260 11.1 M, RFC 6458
+// 8.2.1).
+type AssocStatus struct {
+	State      State
+	AssocID    AssocID
+	OutStreams uint16
+	InStreams  uint16
+	LocalAddr  tcpip.FullAddress
+	PeerAddr   tcpip.FullAddress
+	PeerRwnd   uint32 // the peer's receive window as we see it
+	Rwnd       uint32 // our receive window
+	Unacked    int    // bytes sent, not yet acknowledged
+	Pending    int    // bytes queued, not yet sent
+	Primary    PathStatus
+	Restarts   int
+}
+
+// WriteMsg sends p as one message with info's stream, PPID and ordering.
+// The payload is copied once; the whole message is queued or nothing is.
+func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Error) {
+	e.mu.Lock()
+	a := e.assoc
+	shut := e.shutFlags&tcpip.ShutdownWrite != 0
+	e.mu.Unlock()
+	if a == nil {
+		return 0, &tcpip.ErrNotConnected{}
+	}
+	if shut {
+		return 0, &tcpip.ErrClosedForSend{}
+	}
+	n := p.Len()
+	a.mu.Lock()
+	switch {
+	case a.err != nil:
+		err := a.err
+		a.mu.Unlock()
+		if _, ok := err.(*tcpip.ErrConnectionAborted); ok {
+			return 0, &tcpip.ErrClosedForSend{}
+		}
+		return 0, err
+	case a.dead || a.state.shuttingDown():
+		a.mu.Unlock()
+		return 0, &tcpip.ErrClosedForSend{}
+	case n == 0:
+		a.mu.Unlock()
+		return 0, nil // RFC 9260 6.2: no empty DATA chunks
+	case n > a.sndbuf:
+		a.mu.Unlock()
+		return 0, &tcpip.ErrMessageTooLong{}
+	case a.out.buffered+n > a.sndbuf:
+		a.mu.Unlock()
+		e.p.stats.SendBufferFull.Increment()
+		return 0, &tcpip.ErrWouldBlock{}
+	}
+	streams := a.outStreams
+	if !a.connected {
+		streams = a.wantOut
+	}
+	if info.Stream >= streams {
+		a.mu.Unlock()
+		return 0, &tcpip.ErrInvalidOptionValue{}
+	}
+	// The one copy of the payload on the way out.
+	v := buffer.NewViewSize(n)
+	if _, err := io.ReadFull(p, v.AsSlice()); err != nil {
+		v.Release()
+		a.mu.Unlock()
+		return 0, &tcpip.ErrBadBuffer{}
+	}
+	msg := outMessage{v: v, info: info}
+	ev := event{typ: evPrmSend, msg: &msg}
+	d := a.runLocked(&ev)
+	a.unlockAndFlush()
+	if d == dispRefused {
+		return 0, &tcpip.ErrClosedForSend{}
+	}
+	return int64(n), nil
+}
+
+// ReadMsg reads one message, or the part of it that fits in count bytes
+// (Complete is then false and the rest comes with the next reads). It
+// does not block: ErrWouldBlock when nothing is ready.
+func (e *Endpoint) ReadMsg(dst io.Writer, count int) (RecvInfo, int, tcpip.Error) {
+	ri, n, err := e.readMsg(dst, count, false)
+	return ri.RecvInfo, n, err
+}
+
+// Status returns the association's status (RFC 9260 11.1 M).
+func (e *Endpoint) Status() (AssocStatus, tcpip.Error) {
+	a := e.getAssoc()
+	if a == nil {
+		return AssocStatus{}, &tcpip.ErrNotConnected{}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	pending := 0
+	for _, c := range a.out.queue[a.out.qhead:] {
+		pending += c.size
+	}
+	return AssocStatus{
+		State:      a.state,
+		AssocID:    a.id,
+		OutStreams: a.outStreams,
+		InStreams:  a.inStreams,
+		LocalAddr:  tcpip.FullAddress{Addr: a.localAddr, Port: a.localPort},
+		PeerAddr:   tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort},
+		PeerRwnd:   a.out.peerRwnd,
+		Rwnd:       a.ulp.rwnd(),
+		Unacked:    a.out.buffered - pending,
+		Pending:    pending,
+		Primary: PathStatus{
+			Addr: tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort},
+			Cwnd: a.path.cwnd, SRTT: a.path.srtt, RTO: a.path.rto, MTU: a.path.pmtu,
+		},
+		Restarts: a.restarts,
+	}, nil
+}
+
+// AbortCause returns the first error cause of the peer's ABORT, if the
+// peer aborted the association (RFC 9260 9.1: the Upper Layer Abort
+// Reason is made available to the upper layer).
+func (e *Endpoint) AbortCause() (header.CauseCode, []byte, bool) {
+	a := e.getAssoc()
+	if a == nil {
+		return 0, nil, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.abortCause, a.abortInfo, a.hasAbort
+}
+
+// SetInitMsg sets the INIT parameters (RFC 6458 8.1.3): outbound streams
+// asked for, most inbound streams allowed, INIT attempts and the largest
+// T1 timeout. Zero leaves a value alone. Call it before Connect or Listen.
+func (e *Endpoint) SetInitMsg(out, maxIn uint16, maxAttempts int, maxInitTimeout time.Duration) tcpip.Error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.assoc != nil || e.state == EndpointClosed {
+		return &tcpip.ErrInvalidEndpointState{}
+	}
+	if out != 0 {
+		e.initOut = out
+	}
+	if maxIn != 0 {
+		e.initMaxIn = maxIn
+	}
+	if maxAttempts > 0 {
+		e.initAttempts = maxAttempts
+	}
+	if maxInitTimeout > 0 {
+		e.initTimeout = maxInitTimeout
+	}
+	return nil
+}
+
+// RequestHeartbeat sends a HEARTBEAT to the peer now (RFC 9260 11.1 L,
+// REQUESTHEARTBEAT).
+func (e *Endpoint) RequestHeartbeat() tcpip.Error {
+	a := e.getAssoc()
+	if a == nil {
+		return &tcpip.ErrNotConnected{}
+	}
+	a.mu.Lock()
+	ev := event{typ: evPrmRequestHeartbeat}
+	d := a.runLocked(&ev)
+	a.unlockAndFlush()
+	if d == dispRefused || d == dispDeleted {
+		return &tcpip.ErrNotConnected{}
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package sctp
+
+import (
+	"encoding/binary"
+
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// handleICMP takes an ICMP error about a packet we sent on d's port
+// (RFC 9260 10). The payload starts at our SCTP common header; the
+// association is found by its peer port and tag, which also validates the
+// ICMP message (10 items 5 and 6).
+func (p *protocol) handleICMP(d *demux, transErr stack.TransportError, pkt *stack.PacketBuffer) {
+	var evType eventType
+	switch transErr.Kind() {
+	case stack.PacketTooBigTransportError:
+		evType = evOtherICMPPacketTooBig
+	case stack.DestinationProtoUnreachableTransportError:
+		evType = evOtherICMPProtoUnreachable
+	case stack.DestinationPortUnreachableTransportError:
+		evType = evOtherICMPPortUnreachable
+	default:
+		// RFC 9260 10 item 9 lets us ignore the rest for now.
+		return
+	}
+	b, ok := pkt.Data().PullUp(min(pkt.Data().Size(), header.SCTPCommonHeaderLen+header.InitChunkHeaderLen))
+	if !ok || len(b) < 8 {
+		return
+	}
+	h := header.SCTP(b)
+	peerPort, vtag := h.DestinationPort(), h.VerificationTag()
+	// Item 6: tag 0 is only ours for an INIT whose Initiate Tag is ours.
+	var initTag uint32
+	if vtag == 0 {
+		if len(b) < header.SCTPCommonHeaderLen+8 || header.ChunkType(b[header.SCTPCommonHeaderLen]) != header.ChunkInit {
+			p.stats.ICMPIgnored.Increment()
+			return
+		}
+		initTag = binary.BigEndian.Uint32(b[header.SCTPCommonHeaderLen+4:])
+	}
+	var cands [8]*association
+	n := 0
+	d.mu.RLock()
+	for k, a := range d.assocs {
+		if k.port == peerPort && n < len(cands) {
+			cands[n] = a
+			n++
+		}
+	}
+	d.mu.RUnlock()
+	for _, a := range cands[:n] {
+		a.mu.Lock()
+		match := (vtag != 0 && vtag == a.peerVtag) || (vtag == 0 && initTag == a.myVtag)
+		if !match || a.dead {
+			a.mu.Unlock()
+			continue
+		}
+		p.stats.ICMPErrors.Increment()
+		ev := event{typ: evType, mtu: transErr.Info()}
+		a.runLocked(&ev)
+		a.unlockAndFlush()
+		return
+	}
+	p.stats.ICMPIgnored.Increment()
+}

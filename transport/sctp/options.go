@@ -1,0 +1,110 @@
+package sctp
+
+import "time"
+
+// Options are the protocol-wide parameters. Zero values mean the defaults
+// of RFC 9260 16 (or, for values the RFC leaves open, those of Linux).
+type Options struct {
+	// RTOInitial, RTOMin and RTOMax bound the retransmission timeout
+	// (RFC 9260 6.3.1, 16).
+	RTOInitial, RTOMin, RTOMax time.Duration
+	// ValidCookieLife is the lifetime of the State Cookies we issue
+	// (Valid.Cookie.Life, RFC 9260 5.1.3).
+	ValidCookieLife time.Duration
+	// HeartbeatInterval is HB.interval (RFC 9260 8.3).
+	HeartbeatInterval time.Duration
+	// DelayedAckTime is SACK.Delay (RFC 9260 6.2).
+	DelayedAckTime time.Duration
+	// MaxInitRetransmits is Max.Init.Retransmits (RFC 9260 5.1).
+	MaxInitRetransmits int
+	// AssociationMaxRetrans is Association.Max.Retrans (RFC 9260 8.1).
+	AssociationMaxRetrans int
+	// PathMaxRetrans is Path.Max.Retrans (RFC 9260 8.2).
+	PathMaxRetrans int
+	// OutStreams is the number of outbound streams we ask for, MaxInStreams
+	// the most inbound streams we allow (RFC 9260 5.1.1). Default 10 / 65535
+	// as in Linux.
+	OutStreams, MaxInStreams uint16
+	// SendBufferSize and ReceiveBufferSize are the default buffer sizes of
+	// new endpoints, in bytes.
+	SendBufferSize, ReceiveBufferSize int
+	// MaxAssociations bounds the associations of the whole protocol; INITs
+	// beyond it are refused with an Out of Resource ABORT. Default 65536.
+	MaxAssociations int
+	// CookieSecretRotation is how often the cookie signing secret changes;
+	// cookies signed with the previous secret stay valid. Default
+	// ValidCookieLife, so that no cookie outlives both secrets.
+	CookieSecretRotation time.Duration
+	// MinPMTU is the floor below which ICMP Packet Too Big does not lower the
+	// path MTU (RFC 9260 Appendix C). Default 512 (RFC 9260 8.3 of 4960's
+	// heirs; Linux uses 512 too).
+	MinPMTU int
+}
+
+// Defaults that RFC 9260 does not fix.
+const (
+	defaultOutStreams      = 10
+	defaultMaxInStreams    = 65535
+	defaultSendBuffer      = 1 << 20
+	defaultReceiveBuffer   = 1 << 20
+	defaultMaxAssociations = 65536
+	defaultMinPMTU         = 512
+	minBufferSize          = 4 << 10
+)
+
+// DefaultOptions returns the options with every default filled in.
+func DefaultOptions() Options {
+	var o Options
+	o.fill()
+	return o
+}
+
+// fill replaces zero values by defaults and repairs contradictions.
+func (o *Options) fill() {
+	d := rfc9260Defaults
+	setDur := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setInt := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	setDur(&o.RTOInitial, d.rtoInitial)
+	setDur(&o.RTOMin, d.rtoMin)
+	setDur(&o.RTOMax, d.rtoMax)
+	setDur(&o.ValidCookieLife, d.cookieLife)
+	setDur(&o.HeartbeatInterval, d.hbInterval)
+	setDur(&o.DelayedAckTime, d.sackDelay)
+	setDur(&o.CookieSecretRotation, o.ValidCookieLife)
+	setInt(&o.MaxInitRetransmits, d.maxInit)
+	setInt(&o.AssociationMaxRetrans, d.assocMaxRetrans)
+	setInt(&o.PathMaxRetrans, d.pathMaxRetrans)
+	setInt(&o.SendBufferSize, defaultSendBuffer)
+	setInt(&o.ReceiveBufferSize, defaultReceiveBuffer)
+	setInt(&o.MaxAssociations, defaultMaxAssociations)
+	setInt(&o.MinPMTU, defaultMinPMTU)
+	if o.OutStreams == 0 {
+		o.OutStreams = defaultOutStreams
+	}
+	if o.MaxInStreams == 0 {
+		o.MaxInStreams = defaultMaxInStreams
+	}
+	if o.RTOMin > o.RTOMax {
+		o.RTOMin = o.RTOMax
+	}
+	if o.RTOInitial < o.RTOMin {
+		o.RTOInitial = o.RTOMin
+	}
+	if o.RTOInitial > o.RTOMax {
+		o.RTOInitial = o.RTOMax
+	}
+	if o.SendBufferSize < minBufferSize {
+		o.SendBufferSize = minBufferSize
+	}
+	if o.ReceiveBufferSize < minBufferSize {
+		o.ReceiveBufferSize = minBufferSize
+	}
+}

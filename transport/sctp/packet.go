@@ -1,0 +1,202 @@
+package sctp
+
+import (
+	"encoding/binary"
+
+	"gvisor.dev/gvisor/pkg/buffer"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// packetBuilder is the lazy packet transmitter of paper 5.2.4: chunks are
+// bundled into the packet being built until the next one does not fit in
+// the path MTU, which seals the packet and starts another. It never makes a
+// packet larger than the MTU (netstack would fragment it silently).
+//
+// A packet is a list of buffer.Views: control chunks and DATA chunk headers
+// are encoded straight into a pooled view, and DATA payloads are appended
+// as clones of the message's own view, so that user data is copied once on
+// the way out (from the writer into the message) and never again.
+type packetBuilder struct {
+	mtu     int
+	srcPort uint16
+	dstPort uint16
+
+	open   bool
+	pieces []*buffer.View // sealed pieces of the packet being built
+	tail   *buffer.View   // the piece being written, nil if none
+	n      int            // bytes in the packet, common header included
+	vtag   uint32
+	// types holds the chunk types of the packet, for the statistics.
+	types [16]header.ChunkType
+	ntype int
+
+	out []buffer.Buffer
+	// sent is called for every chunk type of every sealed packet.
+	sent func(t header.ChunkType)
+}
+
+// init prepares the builder for a path.
+func (p *packetBuilder) init(mtu int, src, dst uint16) {
+	p.mtu = mtu
+	p.srcPort = src
+	p.dstPort = dst
+}
+
+// empty reports whether no packet is being built.
+func (p *packetBuilder) empty() bool { return !p.open }
+
+// maxChunk returns the largest chunk that fits in an empty packet.
+func (p *packetBuilder) maxChunk() int { return p.mtu - header.SCTPCommonHeaderLen }
+
+// begin starts a packet with tag vtag, sealing the current one if its tag
+// differs or n more bytes do not fit.
+func (p *packetBuilder) begin(vtag uint32, n int) {
+	if p.open && (p.vtag != vtag || p.mtu-p.n < n) {
+		p.seal()
+	}
+	if !p.open {
+		p.open = true
+		p.vtag = vtag
+		p.n = header.SCTPCommonHeaderLen
+		p.ntype = 0
+		p.tail = buffer.NewView(max(p.mtu, n+header.SCTPCommonHeaderLen))
+		p.tail.Grow(header.SCTPCommonHeaderLen)
+	}
+}
+
+// space returns n writable bytes at the end of the packet.
+func (p *packetBuilder) space(n int) []byte {
+	if p.tail == nil {
+		p.tail = buffer.NewView(max(p.mtu-p.n, n))
+	}
+	off := p.tail.Size()
+	p.tail.Grow(n)
+	p.n += n
+	return p.tail.AsSlice()[off : off+n]
+}
+
+func (p *packetBuilder) count(t header.ChunkType) {
+	if p.ntype < len(p.types) {
+		p.types[p.ntype] = t
+		p.ntype++
+	}
+}
+
+// reserve returns space for a chunk of padded length n in a packet with
+// verification tag vtag. The caller encodes the chunk into it. n must not
+// exceed maxChunk, except for a chunk alone in its packet (an INIT ACK with
+// a large cookie), which then exceeds the MTU.
+func (p *packetBuilder) reserve(vtag uint32, n int, t header.ChunkType) []byte {
+	p.begin(vtag, n)
+	p.count(t)
+	return p.space(n)
+}
+
+// unreserve gives back the last k bytes reserved, for a chunk that came
+// out shorter than the space asked for.
+func (p *packetBuilder) unreserve(k int) {
+	p.tail.CapLength(p.tail.Size() - k)
+	p.n -= k
+}
+
+// alone is reserve for a chunk that must be the only one in its packet
+// (INIT, INIT ACK, SHUTDOWN COMPLETE: RFC 9260 6.10); sealAfter closes it.
+func (p *packetBuilder) alone(vtag uint32, n int, t header.ChunkType) []byte {
+	p.seal()
+	return p.reserve(vtag, n, t)
+}
+
+// sealAfter closes the packet after a chunk that must be alone.
+func (p *packetBuilder) sealAfter() { p.seal() }
+
+// appendData bundles DATA chunk c (RFC 9260 3.3.1): its header is encoded
+// in place and its payload appended by reference.
+func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
+	l := header.DataChunkLen(c.size)
+	p.begin(vtag, header.PaddedLen(l))
+	p.count(header.ChunkData)
+	h := p.space(header.DataChunkHeaderLen)
+	h[0] = byte(header.ChunkData)
+	h[1] = c.flags
+	binary.BigEndian.PutUint16(h[2:], uint16(l))
+	binary.BigEndian.PutUint32(h[4:], c.tsn)
+	binary.BigEndian.PutUint16(h[8:], c.sid)
+	binary.BigEndian.PutUint16(h[10:], c.ssn)
+	binary.BigEndian.PutUint32(h[12:], c.ppid)
+	if shareDataPayloads {
+		p.pieces = append(p.pieces, p.tail, c.v.Clone())
+		p.tail = nil
+		p.n += c.size
+	} else {
+		copy(p.space(c.size), c.v.AsSlice())
+	}
+	if pad := header.PaddedLen(l) - l; pad > 0 {
+		clear(p.space(pad))
+	}
+}
+
+// seal finishes the packet being built: common header and CRC32c
+// (RFC 9260 6.8) over all its pieces.
+func (p *packetBuilder) seal() {
+	if !p.open {
+		return
+	}
+	p.open = false
+	if p.tail != nil {
+		p.pieces = append(p.pieces, p.tail)
+		p.tail = nil
+	}
+	first := header.SCTP(p.pieces[0].AsSlice())
+	first.Encode(&header.SCTPFields{SrcPort: p.srcPort, DstPort: p.dstPort, VerificationTag: p.vtag})
+	crc := header.ChecksumUpdate(0, first)
+	for _, v := range p.pieces[1:] {
+		crc = header.ChecksumUpdate(crc, v.AsSlice())
+	}
+	first.SetChecksum(crc)
+	if p.sent != nil {
+		for _, t := range p.types[:p.ntype] {
+			p.sent(t)
+		}
+	}
+	b := buffer.MakeWithView(p.pieces[0])
+	for _, v := range p.pieces[1:] {
+		nb := buffer.MakeWithView(v)
+		b.Merge(&nb)
+	}
+	clear(p.pieces)
+	p.pieces = p.pieces[:0]
+	p.out = append(p.out, b)
+}
+
+// take moves the sealed packets to dst.
+func (p *packetBuilder) take(dst []buffer.Buffer) []buffer.Buffer {
+	dst = append(dst, p.out...)
+	clear(p.out)
+	p.out = p.out[:0]
+	return dst
+}
+
+// release drops everything, for an association that goes away.
+func (p *packetBuilder) release() {
+	if p.tail != nil {
+		p.tail.Release()
+		p.tail = nil
+	}
+	for _, v := range p.pieces {
+		v.Release()
+	}
+	clear(p.pieces)
+	p.pieces = p.pieces[:0]
+	p.open = false
+	for i := range p.out {
+		p.out[i].Release()
+	}
+	clear(p.out)
+	p.out = p.out[:0]
+}
+
+// shareDataPayloads makes packets carry DATA payloads by reference (a clone
+// of the message's view) rather than copying them in, so that user data is
+// copied once on the way out.
+var shareDataPayloads = true

@@ -1,0 +1,161 @@
+package sctp
+
+import (
+	"gvisor.dev/gvisor/pkg/tcpip"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// eventType is one row of the state table. Events fall into four kinds
+// (paper 5.1): chunks, primitives, timeouts and other events.
+type eventType uint8
+
+// Chunk events: one per RFC 9260 chunk type, and one for all unknown types.
+const (
+	evData eventType = iota
+	evInit
+	evInitAck
+	evSack
+	evHeartbeat
+	evHeartbeatAck
+	evAbort
+	evShutdown
+	evShutdownAck
+	evError
+	evCookieEcho
+	evCookieAck
+	evShutdownComplete
+	evUnknownChunk
+
+	// Primitives (RFC 9260 11.1).
+	evPrmAssociate
+	evPrmSend
+	evPrmReceive
+	evPrmShutdown
+	evPrmAbort
+	evPrmRequestHeartbeat
+	evPrmStatus
+
+	// Timeouts.
+	evTimeoutT1Init
+	evTimeoutT1Cookie
+	evTimeoutT2Shutdown
+	evTimeoutT3Rtx
+	evTimeoutT5ShutdownGuard
+	evTimeoutHeartbeat
+	evTimeoutSack
+	evTimeoutAutoclose
+
+	// Other events.
+	evOtherSendQueueDrained
+	evOtherICMPProtoUnreachable
+	evOtherICMPPortUnreachable
+	evOtherICMPPacketTooBig
+
+	numEventTypes
+)
+
+var eventNames = [numEventTypes]string{
+	"DATA", "INIT", "INIT ACK", "SACK", "HEARTBEAT", "HEARTBEAT ACK", "ABORT",
+	"SHUTDOWN", "SHUTDOWN ACK", "ERROR", "COOKIE ECHO", "COOKIE ACK",
+	"SHUTDOWN COMPLETE", "unknown chunk",
+	"PRM_ASSOCIATE", "PRM_SEND", "PRM_RECEIVE", "PRM_SHUTDOWN", "PRM_ABORT",
+	"PRM_REQUESTHEARTBEAT", "PRM_STATUS",
+	"T1-init", "T1-cookie", "T2-shutdown", "T3-rtx", "T5-shutdown-guard",
+	"heartbeat", "delayed SACK", "autoclose",
+	"send queue drained", "ICMP protocol unreachable", "ICMP port unreachable",
+	"ICMP packet too big",
+}
+
+func (t eventType) String() string {
+	if t < numEventTypes {
+		return eventNames[t]
+	}
+	return "EVENT(?)"
+}
+
+// eventKind names the four kinds of event of the paper's section 5.1.
+func (t eventType) kind() string {
+	switch {
+	case t <= evUnknownChunk:
+		return "Chunks"
+	case t <= evPrmStatus:
+		return "Primitives"
+	case t <= evTimeoutAutoclose:
+		return "Timeouts"
+	default:
+		return "Other events"
+	}
+}
+
+// chunkEvent maps a chunk type to its row. ECNE and CWR are reserved and
+// the extensions are not negotiated, so they count as unknown chunks.
+func chunkEvent(t header.ChunkType) eventType {
+	switch t {
+	case header.ChunkData:
+		return evData
+	case header.ChunkInit:
+		return evInit
+	case header.ChunkInitAck:
+		return evInitAck
+	case header.ChunkSack:
+		return evSack
+	case header.ChunkHeartbeat:
+		return evHeartbeat
+	case header.ChunkHeartbeatAck:
+		return evHeartbeatAck
+	case header.ChunkAbort:
+		return evAbort
+	case header.ChunkShutdown:
+		return evShutdown
+	case header.ChunkShutdownAck:
+		return evShutdownAck
+	case header.ChunkError:
+		return evError
+	case header.ChunkCookieEcho:
+		return evCookieEcho
+	case header.ChunkCookieAck:
+		return evCookieAck
+	case header.ChunkShutdownComplete:
+		return evShutdownComplete
+	}
+	return evUnknownChunk
+}
+
+// packetInfo is what the state functions may know of the packet carrying a
+// chunk: its common header and addresses. It lives on the receiver's stack.
+type packetInfo struct {
+	vtag       uint32
+	srcPort    uint16
+	dstPort    uint16
+	srcAddr    tcpip.Address
+	dstAddr    tcpip.Address
+	netProto   tcpip.NetworkProtocolNumber
+	nicID      tcpip.NICID
+	singleton  bool // the packet carries exactly one chunk
+	firstChunk bool // the chunk is the packet's first
+	hasData    bool // the packet carries DATA (for SACK every 2nd packet)
+}
+
+// event is one input to the state machine. Only the fields of its kind are
+// set. It is built on the caller's stack; nothing in it escapes.
+type event struct {
+	typ eventType
+
+	// Chunk events.
+	chunk header.Chunk
+	pkt   *packetInfo
+
+	// Primitive SEND.
+	msg *outMessage
+
+	// Primitive ABORT: the reason given by the user, if any.
+	abortReason []byte
+
+	// ICMP events.
+	mtu uint32
+
+	// now is the time of the event on the stack's clock (wall clock, for
+	// cookie lifetimes).
+	now int64
+}

@@ -1,0 +1,269 @@
+package sctp
+
+import (
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
+)
+
+// State functions of RFC 9260 sections 6 and 8: data, acknowledgement,
+// heartbeats, errors and the catch-alls.
+
+// violationChunkLen aborts on a chunk whose length is not valid for its
+// type: Protocol Violation (RFC 9260 3.3.10.13).
+func violationChunkLen(ctx *smContext, ev *event, cmds *commandList) disposition {
+	ctx.badLen = true
+	cmds.abort(header.CauseProtocolViolation, vtPeer)
+	cmds.reportError(errReset)
+	cmds.do(cmdDeleteTCB)
+	return dispDeleted
+}
+
+// sfEatData6_2 takes a DATA chunk: TSN bookkeeping, reassembly, SACK
+// (RFC 9260 6.2).
+func sfEatData6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	if len(ev.chunk) < header.DataChunkHeaderLen {
+		return violationChunkLen(ctx, ev, cmds)
+	}
+	if len(ev.chunk) == header.DataChunkHeaderLen {
+		// RFC 9260 6.2: DATA without user data: ABORT, No User Data.
+		cmds.abort(header.CauseNoUserData, vtPeer)
+		cmds.reportError(errReset)
+		cmds.do(cmdDeleteTCB)
+		return dispDeleted
+	}
+	cmds.do(cmdEatData)
+	return dispContinue
+}
+
+// sfEatDataFast9_2 takes DATA in SHUTDOWN-SENT: the peer may still send
+// what it had queued; acknowledge at once and repeat the SHUTDOWN
+// (RFC 9260 9.2).
+func sfEatDataFast9_2(ctx *smContext, ev *event, cmds *commandList) disposition {
+	d := sfEatData6_2(ctx, ev, cmds)
+	if d != dispContinue {
+		return d
+	}
+	cmds.add(command{kind: cmdSendSack, now: true})
+	cmds.do(cmdSendShutdown)
+	cmds.startTimer(timerT2Shutdown)
+	return dispContinue
+}
+
+// sfDiscard6_0 drops DATA or SACK before the association is established
+// (RFC 9260 6).
+func sfDiscard6_0(ctx *smContext, ev *event, cmds *commandList) disposition { return dispDiscard }
+
+// sfEatSack6_2_1 takes a SACK (RFC 9260 6.2.1).
+func sfEatSack6_2_1(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	s := header.SackChunk(ev.chunk)
+	if len(ev.chunk) < header.SackChunkHeaderLen ||
+		header.SackChunkLen(int(s.NumberOfGapAckBlocks()), int(s.NumberOfDuplicateTSNs())) > len(ev.chunk) {
+		return violationChunkLen(ctx, ev, cmds)
+	}
+	// RFC 9260 6.2.1: a SACK acknowledging a TSN not yet sent is a
+	// protocol violation.
+	if tsnLTE(ctx.a.out.nextTSN, s.CumulativeTSNAck()) {
+		cmds.abort(header.CauseProtocolViolation, vtPeer)
+		cmds.reportError(errReset)
+		cmds.do(cmdDeleteTCB)
+		return dispDeleted
+	}
+	cmds.do(cmdProcessSack)
+	cmds.do(cmdFlushOutqueue)
+	return dispContinue
+}
+
+// sfPrmQueue6_1 queues a message before the association is up; it goes
+// out after the COOKIE ACK (RFC 9260 6.1).
+func sfPrmQueue6_1(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.do(cmdQueueMessage)
+	return dispContinue
+}
+
+// sfDoPrmSend6_1 queues a message and sends what the windows allow
+// (RFC 9260 6.1).
+func sfDoPrmSend6_1(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.do(cmdQueueMessage)
+	cmds.do(cmdFlushOutqueue)
+	return dispContinue
+}
+
+// sfPrmReceive6_2 runs after the reader took data: if the window opened
+// enough, tell the peer with a SACK (window update, RFC 9260 6.2).
+func sfPrmReceive6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
+	a := ctx.a
+	if a.ulp.rwnd() >= a.lastRwnd+uint32(a.path.pmtu) && a.lastRwnd < uint32(a.ulp.rcvbuf/2) {
+		cmds.add(command{kind: cmdSendSack, now: true})
+	}
+	return dispContinue
+}
+
+// sfDo6_3_3Rtx handles T3-rtx expiry: back off, count the error, mark all
+// outstanding data for retransmission and send what fits (RFC 9260 6.3.3).
+func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
+	a := ctx.a
+	if a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+		// RFC 9260 8.1: the peer is unreachable.
+		cmds.abort(0, vtPeer)
+		cmds.reportError(errTimeout)
+		cmds.do(cmdDeleteTCB)
+		return dispDeleted
+	}
+	cmds.do(cmdRetransmitT3)
+	cmds.do(cmdFlushOutqueue)
+	return dispContinue
+}
+
+// sfDo6_2DelayedSack sends the SACK the delayed-ack timer held back
+// (RFC 9260 6.2).
+func sfDo6_2DelayedSack(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.add(command{kind: cmdSendSack, now: true})
+	return dispContinue
+}
+
+// sfDiscard8_3 drops heartbeats before the peer's tag is known.
+func sfDiscard8_3(ctx *smContext, ev *event, cmds *commandList) disposition { return dispDiscard }
+
+// heartbeatInfoOK checks that a HEARTBEAT (ACK) holds one Heartbeat Info
+// parameter within its length (RFC 9260 3.3.5), so that its view is safe.
+func heartbeatInfoOK(c header.Chunk) bool {
+	if len(c) < header.HeartbeatChunkMinLen {
+		return false
+	}
+	l := int(header.Param(c[header.ChunkHeaderLen:]).Length())
+	return l >= header.ParamHeaderLen && l <= len(c)-header.ChunkHeaderLen
+}
+
+// sfBeat8_3 answers a HEARTBEAT with a HEARTBEAT ACK echoing its info
+// (RFC 9260 8.3).
+func sfBeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	if !heartbeatInfoOK(ev.chunk) {
+		return violationChunkLen(ctx, ev, cmds)
+	}
+	cmds.do(cmdSendHeartbeatAck)
+	return dispContinue
+}
+
+// sfBackbeat8_3 takes a HEARTBEAT ACK: the path is alive, and its RTT is a
+// sample (RFC 9260 8.3).
+func sfBackbeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	if !heartbeatInfoOK(ev.chunk) {
+		return violationChunkLen(ctx, ev, cmds)
+	}
+	cmds.do(cmdProcessHeartbeatAck)
+	return dispContinue
+}
+
+// sfSendHeartbeat8_3 probes an idle path on the heartbeat timer and counts
+// an unanswered probe as an error (RFC 9260 8.3, 8.1).
+func sfSendHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
+	a := ctx.a
+	if len(a.out.inflight) > 0 {
+		// RFC 9260 8.3: only idle paths are probed; T3-rtx watches this
+		// one.
+		cmds.startTimer(timerHeartbeat)
+		return dispContinue
+	}
+	if a.hbOutstanding && a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+		cmds.abort(0, vtPeer)
+		cmds.reportError(errTimeout)
+		cmds.do(cmdDeleteTCB)
+		return dispDeleted
+	}
+	cmds.do(cmdSendHeartbeat)
+	cmds.startTimer(timerHeartbeat)
+	return dispContinue
+}
+
+// sfDoPrmRequestHeartbeat8_3 sends a HEARTBEAT on the user's request
+// (RFC 9260 11.1 REQUESTHEARTBEAT).
+func sfDoPrmRequestHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.do(cmdSendHeartbeat)
+	return dispContinue
+}
+
+// sfUnknownChunk3_2 applies the action bits of an unknown chunk type
+// (RFC 9260 3.2).
+func sfUnknownChunk3_2(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	a := ev.chunk.Type().UnrecognizedAction()
+	if a.Report() && ctx.a.peerVtag != 0 {
+		cmds.do(cmdSendUnrecognized)
+	}
+	if a.Skip() {
+		return dispContinue
+	}
+	return dispDiscard
+}
+
+// sfOperr3_3_10 takes an ERROR chunk: nothing to do but note it, as the
+// association goes on (RFC 9260 3.3.10).
+func sfOperr3_3_10(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	return dispContinue
+}
+
+// sfPrmRefused11_1 refuses a primitive that makes no sense in the state
+// (RFC 9260 11.1).
+func sfPrmRefused11_1(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return dispRefused
+}
+
+// sfPrmNoop11_1 accepts a primitive that has nothing to do in the state
+// (STATUS is answered by the endpoint from the TCB, RFC 9260 11.1 M).
+func sfPrmNoop11_1(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return dispContinue
+}
+
+// sfTimerIgnore ignores a timeout that does not apply to the state: the
+// timer lost a race with a state change.
+func sfTimerIgnore(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return dispContinue
+}
+
+// sfOtherIgnore ignores an event that does not apply to the state.
+func sfOtherIgnore(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return dispContinue
+}
+
+// sfICMPProtoUnreachable10 treats ICMP protocol unreachable as an ABORT
+// with the T bit (RFC 9260 10 item 8).
+func sfICMPProtoUnreachable10(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.reportError(errReset)
+	cmds.do(cmdDeleteTCB)
+	return dispDeleted
+}
+
+// sfICMPIgnore10 ignores port unreachable on an established association
+// (RFC 9260 10 item 3).
+func sfICMPIgnore10(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return dispContinue
+}
+
+// sfLowerPMTU10 takes Packet Too Big / Fragmentation Needed into the path
+// MTU (RFC 9260 10 item 7).
+func sfLowerPMTU10(ctx *smContext, ev *event, cmds *commandList) disposition {
+	cmds.do(cmdLowerPMTU)
+	return dispContinue
+}

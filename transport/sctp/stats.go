@@ -1,0 +1,88 @@
+package sctp
+
+import (
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// ProtocolStats are the protocol-wide counters, in the spirit of
+// tcpip.TCPStats. All are atomic; reading them takes no lock.
+type ProtocolStats struct {
+	// PacketsReceived counts SCTP packets handed to the protocol with a
+	// valid checksum; PacketsSent those written to the network.
+	PacketsReceived tcpip.StatCounter
+	PacketsSent     tcpip.StatCounter
+	// ChunksReceived and ChunksSent count chunks by chunk type.
+	ChunksReceived [256]tcpip.StatCounter
+	ChunksSent     [256]tcpip.StatCounter
+	// ChecksumErrors counts packets dropped for a bad CRC32c (RFC 9260 6.8).
+	ChecksumErrors tcpip.StatCounter
+	// MalformedPackets counts packets dropped as malformed (bad lengths).
+	MalformedPackets tcpip.StatCounter
+	// OutOfTheBluePackets counts packets matching no association (8.4).
+	OutOfTheBluePackets tcpip.StatCounter
+	// VerificationTagDrops counts packets dropped by the tag rules (8.5).
+	VerificationTagDrops tcpip.StatCounter
+	// AbortsSent and AbortsReceived count ABORT chunks.
+	AbortsSent     tcpip.StatCounter
+	AbortsReceived tcpip.StatCounter
+	// Retransmissions counts retransmitted chunks by the timer that caused
+	// them (T1-init: INIT, T1-cookie: COOKIE ECHO, T2: SHUTDOWN/SHUTDOWN
+	// ACK, T3-rtx: DATA).
+	Retransmissions [numTimers]tcpip.StatCounter
+	// FastRetransmits counts chunks sent again after three miss
+	// indications (RFC 9260 7.2.4).
+	FastRetransmits tcpip.StatCounter
+	// Timeouts counts timer expiries by timer.
+	Timeouts [numTimers]tcpip.StatCounter
+	// TimersActive is the number of armed association timers.
+	TimersActive tcpip.StatCounter
+	// AssociationsByState is the number of associations in each state
+	// (a gauge; CLOSED is not counted).
+	AssociationsByState [numStates]tcpip.StatCounter
+	// ActiveEstablished and PassiveEstablished count associations that
+	// reached ESTABLISHED by Connect or by a listener.
+	ActiveEstablished  tcpip.StatCounter
+	PassiveEstablished tcpip.StatCounter
+	// FailedSetups counts associations that failed before ESTABLISHED.
+	FailedSetups tcpip.StatCounter
+	// Restarts counts peer restarts noticed (RFC 9260 5.2.4 A).
+	Restarts tcpip.StatCounter
+	// CookiesRejected counts COOKIE ECHOs whose cookie failed the MAC,
+	// lifetime or replay check; StaleCookies those that were only too old.
+	CookiesRejected tcpip.StatCounter
+	StaleCookies    tcpip.StatCounter
+	// ICMPErrors counts ICMP errors handed to associations; ICMPIgnored
+	// those dropped because the tag did not match (Appendix C).
+	ICMPErrors  tcpip.StatCounter
+	ICMPIgnored tcpip.StatCounter
+	// SendBufferFull counts writes refused with ErrWouldBlock.
+	SendBufferFull tcpip.StatCounter
+}
+
+// AssocStats are one association's counters.
+type AssocStats struct {
+	PacketsReceived tcpip.StatCounter
+	PacketsSent     tcpip.StatCounter
+	ChunksReceived  [256]tcpip.StatCounter
+	ChunksSent      [256]tcpip.StatCounter
+	AbortsSent      tcpip.StatCounter
+	AbortsReceived  tcpip.StatCounter
+	Retransmissions [numTimers]tcpip.StatCounter
+	Timeouts        [numTimers]tcpip.StatCounter
+	DuplicateTSNs   tcpip.StatCounter
+	DataBytesSent   tcpip.StatCounter
+	DataBytesRecv   tcpip.StatCounter
+}
+
+// IsEndpointStats implements tcpip.EndpointStats.
+func (*AssocStats) IsEndpointStats() {}
+
+// Stats returns the counters of the SCTP protocol of s, or nil when s has
+// no SCTP protocol.
+func Stats(s *stack.Stack) *ProtocolStats {
+	if p, ok := s.TransportProtocolInstance(ProtocolNumber).(*protocol); ok {
+		return &p.stats
+	}
+	return nil
+}

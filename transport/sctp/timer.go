@@ -1,0 +1,104 @@
+package sctp
+
+import (
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
+
+// timerID names one of an association's timers.
+type timerID uint8
+
+const (
+	timerT1Init timerID = iota
+	timerT1Cookie
+	timerT2Shutdown
+	timerT3Rtx
+	timerT5ShutdownGuard
+	timerHeartbeat
+	timerSack
+	timerAutoclose
+	numTimers
+)
+
+var timerNames = [numTimers]string{"T1-init", "T1-cookie", "T2-shutdown", "T3-rtx", "T5-shutdown-guard", "heartbeat", "delayed-SACK", "autoclose"}
+
+func (t timerID) String() string {
+	if t < numTimers {
+		return timerNames[t]
+	}
+	return "timer(?)"
+}
+
+// event returns the timeout event of the timer.
+func (t timerID) event() eventType { return evTimeoutT1Init + eventType(t) }
+
+// assocTimer is one timer of an association on the stack's clock. The
+// tcpip.Timer is made once and Reset afterwards, so arming allocates
+// nothing. A callback that lost the race with Stop or Reset finds the timer
+// disarmed or its deadline in the future and does nothing.
+//
+// All fields are guarded by the association's mu.
+type assocTimer struct {
+	t        tcpip.Timer
+	armed    bool
+	deadline tcpip.MonotonicTime
+}
+
+// startTimer arms timer id to fire after the association's duration for it.
+//
+// +checklocks:a.mu
+func (a *association) startTimer(id timerID) {
+	d := a.timerDuration(id)
+	tm := &a.timers[id]
+	clock := a.p.stack.Clock()
+	tm.deadline = clock.NowMonotonic().Add(d)
+	if !tm.armed {
+		a.p.stats.TimersActive.Increment()
+	}
+	tm.armed = true
+	if tm.t == nil {
+		tm.t = clock.AfterFunc(d, func() { a.onTimer(id) })
+		return
+	}
+	tm.t.Reset(d)
+}
+
+// stopTimer disarms timer id.
+//
+// +checklocks:a.mu
+func (a *association) stopTimer(id timerID) {
+	tm := &a.timers[id]
+	if !tm.armed {
+		return
+	}
+	tm.armed = false
+	a.p.stats.TimersActive.Decrement()
+	if tm.t != nil {
+		tm.t.Stop()
+	}
+}
+
+// stopAllTimers disarms every timer, for the end of the association.
+//
+// +checklocks:a.mu
+func (a *association) stopAllTimers() {
+	for id := timerID(0); id < numTimers; id++ {
+		a.stopTimer(id)
+	}
+}
+
+// onTimer runs on the clock's goroutine when timer id fires.
+func (a *association) onTimer(id timerID) {
+	a.mu.Lock()
+	tm := &a.timers[id]
+	if !tm.armed || a.p.stack.Clock().NowMonotonic().Before(tm.deadline) {
+		a.mu.Unlock()
+		return
+	}
+	tm.armed = false
+	a.p.stats.TimersActive.Decrement()
+	a.p.stats.Timeouts[id].Increment()
+	a.stats.Timeouts[id].Increment()
+	ev := event{typ: id.event()}
+	a.runLocked(&ev)
+	a.unlockAndFlush()
+}
