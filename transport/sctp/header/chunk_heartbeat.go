@@ -25,10 +25,19 @@ type HeartbeatFields struct {
 // padding).
 func HeartbeatChunkLen(n int) int { return ChunkHeaderLen + HeartbeatInfoParamLen(n) }
 
-// Info returns the "Heartbeat Information TLV" field (RFC 9260 3.3.5).
+// Info returns the "Heartbeat Information TLV" field (RFC 9260 3.3.5), or
+// nil when the chunk does not hold a whole parameter (which ValidateChunk
+// rejects).
 func (c HeartbeatChunk) Info() HeartbeatInfoParam {
 	v := Chunk(c).Value()
-	return HeartbeatInfoParam(v[:Param(v).Length()])
+	if len(v) < ParamHeaderLen {
+		return nil
+	}
+	l := int(Param(v).Length())
+	if l < ParamHeaderLen || l > len(v) {
+		return nil
+	}
+	return HeartbeatInfoParam(v[:l])
 }
 
 // Encode writes a HEARTBEAT or HEARTBEAT ACK chunk into c, which must hold

@@ -49,10 +49,33 @@ func (c Cause) Encode(f *CauseFields) int { return encodeBytesCause(c, f.Code, f
 func chunkValue(c Chunk) []byte { return c[ChunkHeaderLen:c.Length()] }
 
 // paramValue returns a parameter's value up to its length field.
-func paramValue(p Param) []byte { return p[ParamHeaderLen:p.Length()] }
+//
+// A parameter whose length field does not fit the bytes present (which
+// validation rejects) yields nil rather than a panic, so that a view used
+// without validation can never crash the receive path.
+func paramValue(p Param) []byte {
+	if len(p) < ParamHeaderLen {
+		return nil
+	}
+	l := int(p.Length())
+	if l < ParamHeaderLen || l > len(p) {
+		return nil
+	}
+	return p[ParamHeaderLen:l]
+}
 
 // causeValue returns an error cause's information up to its length field.
-func causeValue(c Cause) []byte { return c[CauseHeaderLen:c.Length()] }
+// As paramValue, an implausible length yields nil.
+func causeValue(c Cause) []byte {
+	if len(c) < CauseHeaderLen {
+		return nil
+	}
+	l := int(c.Length())
+	if l < CauseHeaderLen || l > len(c) {
+		return nil
+	}
+	return c[CauseHeaderLen:l]
+}
 
 // encodeBytesParam writes a parameter whose value is v (which may alias
 // b[ParamHeaderLen:]) and returns the bytes written including padding.
