@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"github.com/netstack-sctp/sctp/adapter"
+)
+
+// The application on both ends, written against the adapter package as any
+// program would be: an echo server, and a client that sends the planned
+// messages on one goroutine while another checks the echoes.
+
+// serverReadBuffer is the size of the echo server's read buffer. It is
+// smaller than the largest default message on purpose: such messages are
+// then read in parts (RecvInfo.Complete false), as a real server must
+// handle them.
+const serverReadBuffer = 4096
+
+// counters are what the progress line shows; the client's goroutines
+// update them.
+type counters struct {
+	sentMsgs, sentBytes     atomic.Int64
+	echoedMsgs, echoedBytes atomic.Int64
+}
+
+// serve accepts one association and echoes each message back on its
+// stream with its PPID and ordering, until the client shuts down.
+func serve(ln *adapter.Listener, deadline time.Time) error {
+	c, err := ln.AcceptSCTP()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.SetDeadline(deadline); err != nil {
+		return err
+	}
+	buf := make([]byte, serverReadBuffer)
+	var msg []byte
+	for {
+		n, info, err := c.ReadMsg(buf)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		msg = append(msg, buf[:n]...)
+		if !info.Complete {
+			continue // The rest of the message follows.
+		}
+		si := adapter.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered}
+		if _, err := c.WriteMsg(msg, &si); err != nil {
+			return err
+		}
+		msg = msg[:0]
+	}
+}
+
+// send writes every planned message, in order.
+func send(c *adapter.Conn, p *plan, ctr *counters) error {
+	buf := make([]byte, maxSize)
+	for i := range p.msgs {
+		m := &p.msgs[i]
+		b := buf[:m.size]
+		p.fill(m, b)
+		si := adapter.SendInfo{Stream: m.stream, PPID: m.ppid(), Unordered: m.unordered}
+		if _, err := c.WriteMsg(b, &si); err != nil {
+			return fmt.Errorf("message %d: %w", m.id, err)
+		}
+		ctr.sentMsgs.Add(1)
+		ctr.sentBytes.Add(int64(m.size))
+	}
+	return nil
+}
+
+// receive reads the echoes until as many have come back as were sent,
+// and has each checked.
+func receive(c *adapter.Conn, p *plan, r *Result, ctr *counters) error {
+	buf := make([]byte, maxSize)
+	v := newVerifier(p, r)
+	var msg []byte
+	for got := 0; got < len(p.msgs); {
+		n, info, err := c.ReadMsg(buf)
+		if err != nil {
+			return fmt.Errorf("client: read after %d of %d echoes: %w", got, len(p.msgs), err)
+		}
+		msg = append(msg, buf[:n]...)
+		if !info.Complete {
+			continue
+		}
+		got++
+		ctr.echoedMsgs.Add(1)
+		ctr.echoedBytes.Add(int64(len(msg)))
+		v.check(msg, info)
+		msg = msg[:0]
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The scenario must stay a few seconds even under -race: small counts,
+// a timeout well below the test binary's.
+const testTimeout = 15 * time.Second
+
+// TestScenario runs the scenario in-process and checks that every message
+// was verified and the association shut down gracefully.
+func TestScenario(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"perfect", Config{Streams: 8, Count: 25, Size: 6000}},
+		{"loss and delay", Config{Streams: 4, Count: 25, Size: 3000, Loss: 0.02, Delay: time.Millisecond}},
+		{"one stream, small", Config{Streams: 1, Count: 30, Size: msgHeaderLen}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			cfg.Seed = 3
+			cfg.Timeout = testTimeout
+			var out bytes.Buffer
+			cfg.Out = &out
+			r, err := Run(context.Background(), cfg)
+			t.Log("\n" + out.String())
+			require.NoError(t, err)
+			require.True(t, r.OK(), "problems %q, shutdown %q", r.Problems, r.Shutdown)
+			require.Equal(t, cfg.Streams*cfg.Count, r.Verified)
+			require.Len(t, r.Streams, cfg.Streams)
+			for i, s := range r.Streams {
+				require.Equal(t, cfg.Count, s.Ordered+s.Unordered, "stream %d", i)
+			}
+			if cfg.Size > r.MaxUnfragmented {
+				require.Positive(t, r.Fragmented, "no message larger than a packet was sent")
+			}
+		})
+	}
+}
+
+// TestPcap runs the command with -pcap and has tshark check that every
+// SCTP packet of the capture has a good CRC32c and none is malformed.
+func TestPcap(t *testing.T) {
+	pcap := filepath.Join(t.TempDir(), "demo.pcap")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-count", "10", "-size", "4000", "-pcap", pcap}, &stdout, &stderr)
+	t.Log("\n" + stdout.String() + stderr.String())
+	require.Equal(t, exitOK, code)
+
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		t.Skip("tshark not installed (Debian package tshark); capture not checked")
+	}
+	cmd := exec.Command(tshark, "-r", pcap, "-o", "sctp.checksum:crc-32c",
+		"-T", "fields", "-e", "sctp.checksum.status", "-e", "_ws.malformed")
+	var tout, terr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &tout, &terr
+	require.NoError(t, cmd.Run(), "tshark: %s", terr.String())
+
+	lines := strings.Split(strings.TrimSpace(tout.String()), "\n")
+	require.Greater(t, len(lines), 20, "too few packets in the capture")
+	for i, line := range lines {
+		status, malformed, _ := strings.Cut(line, "\t")
+		// sctp.checksum.status: 0 bad, 1 good, 2 unverified; empty when
+		// the packet is not SCTP.
+		require.Equal(t, "1", status, "packet %d: checksum status %q (want 1, good)", i+1, status)
+		require.Empty(t, malformed, "packet %d is malformed", i+1)
+	}
+}
+
+// TestCommandLine checks the exit statuses of the command line handling.
+func TestCommandLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-help"}, exitOK, "-pcap FILE"},
+		{[]string{"help"}, exitOK, "Usage:"},
+		{[]string{"bench"}, exitUsage, `unknown command "bench"`},
+		{[]string{"-streams", "0"}, exitUsage, "-streams 0"},
+		{[]string{"-size", "1"}, exitUsage, "-size 1"},
+		{[]string{"-loss", "1"}, exitUsage, "-loss 1"},
+		{[]string{"-nosuchflag"}, exitUsage, "-nosuchflag"},
+		{[]string{"-count", "1", "extra"}, exitUsage, `unexpected argument "extra"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tc.args, &stdout, &stderr)
+		require.Equal(t, tc.code, code, "%q", tc.args)
+		require.Contains(t, stdout.String()+stderr.String(), tc.want, "%q", tc.args)
+	}
+}
