@@ -103,29 +103,8 @@ func NewCauseIter(b []byte) CauseIter { return CauseIter{buf: b} }
 // Next returns the next cause, or false at the end or when the next cause
 // is malformed (Err says which).
 func (it *CauseIter) Next() (Cause, bool) {
-	if it.err != nil || len(it.buf) == 0 {
-		return nil, false
-	}
-	if len(it.buf) < CauseHeaderLen {
-		it.err = ErrTruncated
-		return nil, false
-	}
-	l := int(binary.BigEndian.Uint16(it.buf[causeLength:]))
-	if l < CauseHeaderLen {
-		it.err = ErrCauseTooShort
-		return nil, false
-	}
-	if l > len(it.buf) {
-		it.err = ErrCauseOverrun
-		return nil, false
-	}
-	c := Cause(it.buf[:l:l])
-	n := PaddedLen(l)
-	if n > len(it.buf) {
-		n = len(it.buf)
-	}
-	it.buf = it.buf[n:]
-	return c, true
+	c, ok := nextTLV(&it.buf, &it.err, ErrCauseTooShort, ErrCauseOverrun)
+	return Cause(c), ok
 }
 
 // Err returns the reason iteration stopped early, or nil at a clean end.

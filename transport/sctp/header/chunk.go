@@ -185,29 +185,36 @@ func NewChunkIter(b []byte) ChunkIter { return ChunkIter{buf: b} }
 // packet); Err then says which. A final chunk whose padding is missing is
 // accepted (RFC 9260 3.2, "A robust implementation...").
 func (it *ChunkIter) Next() (Chunk, bool) {
-	if it.err != nil || len(it.buf) == 0 {
+	c, ok := nextTLV(&it.buf, &it.err, ErrChunkTooShort, ErrChunkOverrun)
+	return Chunk(c), ok
+}
+
+// nextTLV takes the next type-length-value item off *buf: chunks,
+// parameters and error causes all keep a 16-bit length, which excludes
+// padding, at offset 2 and have a 4-byte header (RFC 9260 3.2, 3.2.1,
+// 3.3.10). The item is returned cut to its length (capacity too, so that
+// appending cannot reach the next item); missing padding after the last item
+// is accepted. On a malformed item *err is set and iteration stops.
+func nextTLV(buf *[]byte, err *error, tooShort, overrun error) ([]byte, bool) {
+	b := *buf
+	if *err != nil || len(b) == 0 {
 		return nil, false
 	}
-	if len(it.buf) < ChunkHeaderLen {
-		it.err = ErrTruncated
+	if len(b) < 4 {
+		*err = ErrTruncated
 		return nil, false
 	}
-	l := int(binary.BigEndian.Uint16(it.buf[chunkLength:]))
-	if l < ChunkHeaderLen {
-		it.err = ErrChunkTooShort
+	l := int(binary.BigEndian.Uint16(b[2:]))
+	if l < 4 {
+		*err = tooShort
 		return nil, false
 	}
-	if l > len(it.buf) {
-		it.err = ErrChunkOverrun
+	if l > len(b) {
+		*err = overrun
 		return nil, false
 	}
-	c := Chunk(it.buf[:l:l])
-	p := PaddedLen(l)
-	if p > len(it.buf) {
-		p = len(it.buf)
-	}
-	it.buf = it.buf[p:]
-	return c, true
+	*buf = b[min(PaddedLen(l), len(b)):]
+	return b[:l:l], true
 }
 
 // Err returns the reason iteration stopped early, or nil at a clean end.

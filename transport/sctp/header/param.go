@@ -130,29 +130,8 @@ func NewParamIter(b []byte) ParamIter { return ParamIter{buf: b} }
 // parameter is malformed (Err says which). Missing padding after the last
 // parameter is accepted.
 func (it *ParamIter) Next() (Param, bool) {
-	if it.err != nil || len(it.buf) == 0 {
-		return nil, false
-	}
-	if len(it.buf) < ParamHeaderLen {
-		it.err = ErrTruncated
-		return nil, false
-	}
-	l := int(binary.BigEndian.Uint16(it.buf[paramLength:]))
-	if l < ParamHeaderLen {
-		it.err = ErrParamTooShort
-		return nil, false
-	}
-	if l > len(it.buf) {
-		it.err = ErrParamOverrun
-		return nil, false
-	}
-	p := Param(it.buf[:l:l])
-	n := PaddedLen(l)
-	if n > len(it.buf) {
-		n = len(it.buf)
-	}
-	it.buf = it.buf[n:]
-	return p, true
+	p, ok := nextTLV(&it.buf, &it.err, ErrParamTooShort, ErrParamOverrun)
+	return Param(p), ok
 }
 
 // Err returns the reason iteration stopped early, or nil at a clean end.
