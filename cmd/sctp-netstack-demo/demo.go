@@ -67,7 +67,14 @@ Flags:
 `, progName)
 	f.fs.PrintDefaults()
 	fmt.Fprintf(w, `
-Commands: none yet; with no command the default scenario above runs.
+Commands (each has its own flags: %[1]s COMMAND -help):
+  (none)   the default scenario above, in memory
+  server   echo or discard server on real links (AF_PACKET on an interface
+           such as a veth end, or a TAP device); needs root
+  client   client for it: messages over several streams, every echo
+           verified, exit status 1 on any loss or mismatch; needs root
+  bench    bulk transfer, SCTP against gVisor's TCP, over identical
+           in-memory links: both throughputs and their ratio
 
 Examples:
   %[1]s

@@ -37,6 +37,14 @@ func serve(ln *adapter.Listener, deadline time.Time) error {
 	if err := c.SetDeadline(deadline); err != nil {
 		return err
 	}
+	return echoMessages(c, true, nil)
+}
+
+// echoMessages reads messages until the peer shuts the association down
+// (returning nil) or an error, and sends each back on its stream with its
+// PPID and ordering when echo is set. onMsg, if not nil, is told the
+// length of each message read.
+func echoMessages(c *adapter.Conn, echo bool, onMsg func(n int)) error {
 	buf := make([]byte, serverReadBuffer)
 	var msg []byte
 	for {
@@ -51,9 +59,14 @@ func serve(ln *adapter.Listener, deadline time.Time) error {
 		if !info.Complete {
 			continue // The rest of the message follows.
 		}
-		si := adapter.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered}
-		if _, err := c.WriteMsg(msg, &si); err != nil {
-			return err
+		if onMsg != nil {
+			onMsg(len(msg))
+		}
+		if echo {
+			si := adapter.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered}
+			if _, err := c.WriteMsg(msg, &si); err != nil {
+				return err
+			}
 		}
 		msg = msg[:0]
 	}

@@ -13,10 +13,24 @@
 //	go run ./cmd/sctp-netstack-demo
 //	go run ./cmd/sctp-netstack-demo -loss 0.02 -delay 2ms -pcap demo.pcap
 //
-// Run it with -help for the flags.
+// The commands server and client run the same traffic between two
+// processes over real links: each process is a gVisor stack with its own
+// MAC and IP addresses that takes a host interface over, through an
+// AF_PACKET socket (-link fdbased, e.g. on the ends of a veth pair between
+// two network namespaces, as tests/live does) or a TAP device (-link tap).
+// They need root. The command bench compares SCTP's bulk throughput with
+// gVisor's TCP over identical in-memory links.
+//
+//	sctp-netstack-demo server -iface veth0 -addr 192.0.2.1/24
+//	sctp-netstack-demo client -iface veth1 -addr 192.0.2.2/24 -connect 192.0.2.1:5000
+//	go run ./cmd/sctp-netstack-demo bench
+//
+// Run it with -help, or a command with -help, for the flags.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -38,9 +52,7 @@ func main() {
 }
 
 // run dispatches on the subcommand, the first argument unless it is a
-// flag. Only the default scenario exists today; bench, server and client
-// (a real-network pair) are to come as further cases here, each parsing
-// its own flags.
+// flag; each command parses its own flags.
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -49,6 +61,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "":
 		return demoCommand(args, stdout, stderr)
+	case "server":
+		return serverCommand(args, stdout, stderr)
+	case "client":
+		return clientCommand(args, stdout, stderr)
+	case "bench":
+		return benchCommand(args, stdout, stderr)
 	case "help":
 		newDemoFlags(stdout).usage()
 		return exitOK
@@ -57,4 +75,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 		newDemoFlags(stderr).usage()
 		return exitUsage
 	}
+}
+
+// parseFlags parses args into fs. It returns ok false and the exit status
+// when the command must stop: -help (status 0) or a bad flag, which the
+// flag package has reported with the usage (status 2).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// usageError reports a bad command line of command cmd and returns the
+// usage exit status.
+func usageError(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "%s %s: %v\n", progName, cmd, err)
+	fmt.Fprintf(stderr, "Run '%s %s -help' for the flags.\n", progName, cmd)
+	return exitUsage
 }

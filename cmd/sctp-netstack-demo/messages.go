@@ -109,3 +109,20 @@ func (p *plan) identify(b []byte) (*message, error) {
 	}
 	return &p.msgs[id], nil
 }
+
+// newFixedPlan is the client command's traffic: count messages of exactly
+// size bytes, round-robin over streams streams, about unorderedShare of
+// them unordered.
+func newFixedPlan(seed uint64, streams, count, size int) *plan {
+	rng := rand.New(rand.NewPCG(seed, 0x5c7b))
+	p := &plan{seed: seed, ordered: make([][]uint32, streams)}
+	for i := range count {
+		m := message{id: uint32(i), stream: uint16(i % streams), size: size}
+		m.unordered = rng.Float64() < unorderedShare
+		if !m.unordered {
+			p.ordered[m.stream] = append(p.ordered[m.stream], m.id)
+		}
+		p.msgs = append(p.msgs, m)
+	}
+	return p
+}

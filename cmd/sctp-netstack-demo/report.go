@@ -161,6 +161,14 @@ func (r *Result) shutdownLine() string {
 // is Run's error, if any.
 func printSummary(w io.Writer, r *Result, err error) {
 	fmt.Fprintln(w)
+	printStreams(w, r)
+	printNetwork(w, r)
+	printTimes(w, r)
+	printVerdict(w, r, err)
+}
+
+// printStreams prints the table of streams and the problems found.
+func printStreams(w io.Writer, r *Result) {
 	if len(r.Streams) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "stream\tordered\tunordered\tbytes\tverified\t")
@@ -182,7 +190,10 @@ func printSummary(w io.Writer, r *Result, err error) {
 	if r.MoreProblems > 0 {
 		fmt.Fprintf(w, "problem: ... and %d more\n", r.MoreProblems)
 	}
+}
 
+// printNetwork prints the links' and the protocol's counters.
+func printNetwork(w io.Writer, r *Result) {
 	var pkts, lost, other uint64
 	var perLink []string
 	for i, s := range r.Links {
@@ -198,6 +209,10 @@ func printSummary(w io.Writer, r *Result, err error) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "retransmits: client %d on timeout, %d fast; server %d on timeout, %d fast\n",
 		r.Retransmissions[0], r.FastRetransmits[0], r.Retransmissions[1], r.FastRetransmits[1])
+}
+
+// printTimes prints the throughput and the times.
+func printTimes(w io.Writer, r *Result) {
 	if r.Transfer > 0 {
 		b := r.bytes()
 		fmt.Fprintf(w, "throughput:  %s each way in %v: %s/s echoed, %.0f messages/s\n",
@@ -205,7 +220,10 @@ func printSummary(w io.Writer, r *Result, err error) {
 			float64(r.Verified)/r.Transfer.Seconds())
 	}
 	fmt.Fprintf(w, "elapsed:     %v (handshake %v)\n", r.Total.Round(time.Millisecond), r.Setup.Round(10*time.Microsecond))
+}
 
+// printVerdict prints the closing OK or FAILED line.
+func printVerdict(w io.Writer, r *Result, err error) {
 	var verdict []string
 	if r.Verified < r.Messages {
 		verdict = append(verdict, fmt.Sprintf("%d of %d messages not verified", r.Messages-r.Verified, r.Messages))
