@@ -81,6 +81,13 @@ type association struct {
 	lastRwnd    uint32
 	gapScratch  []header.GapAckBlock
 
+	// inPacket is set while the chunks of a received packet run;
+	// flushWanted asks for transmit at its end (after the SACK).
+	inPacket    bool
+	flushWanted bool
+	// nodelay turns off the Nagle-like coalescing of small messages.
+	nodelay bool
+
 	pb       packetBuilder
 	txbuf    []buffer.Buffer
 	flushing bool
@@ -98,6 +105,18 @@ type association struct {
 	restarts   int
 
 	stats AssocStats
+
+	// Scratch for running events without allocating (runLocked).
+	frames  []*smFrame
+	depth   int
+	chunkEv event
+}
+
+// smFrame is the scratch one level of runLocked uses.
+type smFrame struct {
+	ctx  smContext
+	cmds commandList
+	x    execEnv
 }
 
 // newAssociation makes a TCB in CLOSED on route r. The caller owns r.
@@ -175,11 +194,20 @@ func (a *association) runLocked(ev *event) disposition {
 	if ev.now == 0 {
 		ev.now = a.p.stack.Clock().Now().UnixNano()
 	}
-	ctx := smContext{a: a, p: a.p}
-	var cmds commandList
-	d := lookup(ev.typ, a.state)(&ctx, ev, &cmds)
-	x := execEnv{a: a}
-	a.p.execute(&ctx, ev, &cmds, &x)
+	// The context and command list live in per-association frames (a
+	// state function's commands may run another event: one frame per
+	// depth), so that running an event allocates nothing.
+	if a.depth == len(a.frames) {
+		a.frames = append(a.frames, new(smFrame))
+	}
+	f := a.frames[a.depth]
+	a.depth++
+	defer func() { a.depth-- }()
+	f.ctx = smContext{a: a, p: a.p}
+	f.cmds.reset()
+	f.x = execEnv{a: a}
+	d := lookup(ev.typ, a.state)(&f.ctx, ev, &f.cmds)
+	a.p.execute(&f.ctx, ev, &f.cmds, &f.x)
 	if a.dead && d == dispContinue {
 		d = dispDeleted
 	}
@@ -205,19 +233,28 @@ func (a *association) handleChunks(pi *packetInfo, chunks []byte, now int64) {
 // +checklocks:a.mu
 func (a *association) handleChunksFrom(pi *packetInfo, chunks []byte, now int64, first bool) {
 	a.stats.PacketsReceived.Increment()
+	a.inPacket = true
 	it := header.NewChunkIter(chunks)
 	for c, ok := it.Next(); ok; c, ok = it.Next() {
 		a.stats.ChunksReceived[c.Type()].Increment()
 		a.p.stats.ChunksReceived[c.Type()].Increment()
 		pi.firstChunk = first
 		first = false
-		ev := event{typ: chunkEvent(c.Type()), chunk: c, pkt: pi, now: now}
-		if d := a.runLocked(&ev); d != dispContinue {
+		ev := &a.chunkEv
+		*ev = event{typ: chunkEvent(c.Type()), chunk: c, pkt: pi, now: now}
+		if d := a.runLocked(ev); d != dispContinue {
 			break
 		}
 	}
+	a.inPacket = false
 	if !a.dead {
 		a.afterPacket()
+	}
+	if a.flushWanted {
+		a.flushWanted = false
+		if !a.dead {
+			a.transmit()
+		}
 	}
 }
 
@@ -253,9 +290,13 @@ func (a *association) unlockAndFlush() {
 			r := a.path.route
 			r.Acquire()
 			pkts := a.txbuf
+			pmtu := int64(a.path.pmtu)
 			a.mu.Unlock()
 			for _, v := range pkts {
-				a.p.writePacket(r, v)
+				// DF on what fits the path MTU (PMTU discovery, RFC 9260
+				// 7.3); a larger packet (an INIT ACK with a big cookie)
+				// may be fragmented.
+				a.p.writePacket(r, v, v.Size() <= pmtu)
 			}
 			r.Release()
 			a.mu.Lock()
@@ -303,6 +344,8 @@ func (a *association) deleteTCB() {
 	a.stopAllTimers()
 	a.setState(StateClosed)
 	a.dead = true
-	a.out.drop()
+	// What the reader was handed stays readable; the rest of the
+	// receive side goes with the TCB.
+	a.out.drop(a.err != nil)
 	a.notify |= waiter.ReadableEvents | waiter.WritableEvents | waiter.EventHUp
 }

@@ -19,50 +19,61 @@ var tcpipZero tcpip.MonotonicTime
 // +checklocks:a.mu
 func (a *association) processSack(c header.Chunk) {
 	now := a.p.stack.Clock().NowMonotonic()
-	var acked int
-	var advanced bool
-	var rtt int64
-	var haveRTT, fast bool
-	flightBefore := a.out.flight
+	var r sackResult
 	if c.Type() == header.ChunkShutdown {
 		// A SHUTDOWN acknowledges up to its cumulative TSN; build a
 		// SACK-shaped view keeping the peer's last window.
-		var s [header.SackChunkHeaderLen]byte
-		header.SackChunk(s[:]).Encode(&header.SackFields{
-			CumTSNAck: header.ShutdownChunk(c).CumulativeTSNAck(),
-			ARwnd:     a.out.peerRwnd + uint32(a.out.flight),
-		})
-		if tsnLTE(a.out.nextTSN, header.ShutdownChunk(c).CumulativeTSNAck()) {
+		cum := header.ShutdownChunk(c).CumulativeTSNAck()
+		if !tsnLT(cum, a.out.unsentTSN()) {
 			return
 		}
-		acked, advanced, rtt, haveRTT, fast = a.out.sack(header.SackChunk(s[:]), now)
+		var s [header.SackChunkHeaderLen]byte
+		header.SackChunk(s[:]).Encode(&header.SackFields{CumTSNAck: cum, ARwnd: a.out.arwnd})
+		a.out.sack(header.SackChunk(s[:]), now, &r)
 	} else {
-		acked, advanced, rtt, haveRTT, fast = a.out.sack(header.SackChunk(c), now)
+		a.out.sack(header.SackChunk(c), now, &r)
 	}
-	if haveRTT {
-		a.path.measure(time.Duration(rtt), &a.p.opts)
+	if r.ignored {
+		return
 	}
-	if advanced {
+	p := &a.path
+	if r.haveRTT {
+		p.measure(time.Duration(r.rtt), &a.p.opts)
+	}
+	if r.advanced {
 		// RFC 9260 8.1, 8.2: an acknowledgement clears the error counts.
-		a.path.errorCount = 0
-		// RFC 9260 7.2.1: cwnd grows only while it is used.
-		a.path.onAck(acked, flightBefore >= a.path.cwnd-a.path.pmtu)
+		p.errorCount = 0
 	}
-	if fast {
-		// RFC 9260 7.2.4, 7.2.3: halve cwnd for the loss.
-		a.path.ssthresh = max(a.path.cwnd/2, 4*a.path.pmtu)
-		a.path.cwnd = a.path.ssthresh
-		a.p.stats.FastRetransmits.Increment()
+	if a.out.arwnd == 0 {
+		// RFC 9260 6.1 A: SACKs keep coming while the window is closed;
+		// unanswered probes do not count as errors.
+		p.errorCount = 0
 	}
-	if acked > 0 {
+	// RFC 9260 7.2.4 note: the cwnd rules for what was acknowledged
+	// first, then the reaction to loss.
+	p.onSackCwnd(r.acked, r.flightBefore, a.out.fastRecovery && !r.exitFR && !r.enterFR)
+	if r.enterFR {
+		p.onFastLoss()
+		a.stats.FastRecoveries.Increment()
+	}
+	if r.fast > 0 {
+		a.p.stats.FastRetransmits.IncrementBy(uint64(r.fast))
+		a.stats.FastRetransmits.IncrementBy(uint64(r.fast))
+	}
+	if r.allAcked {
+		p.onAllAcked(now)
+	}
+	if r.acked > 0 {
 		a.notify |= waiter.WritableEvents
 	}
 	// RFC 9260 6.3.2 R2, R3: stop T3 when all is acked, restart it when
 	// the earliest outstanding TSN is acknowledged.
 	if len(a.out.inflight) == 0 {
 		a.stopTimer(timerT3Rtx)
-	} else if advanced {
+	} else if r.advanced {
 		a.startTimer(timerT3Rtx)
+	} else if r.reneged && !a.timers[timerT3Rtx].armed {
+		a.startTimer(timerT3Rtx) // 6.2.1 D iii
 	}
 	a.checkDrained()
 }
@@ -78,9 +89,23 @@ func (a *association) checkDrained() {
 	}
 }
 
-// transmit sends what the windows allow: chunks marked for retransmission
-// first, then new ones, bundled by the packet builder (RFC 9260 6.1,
-// 6.3.3). Data never goes out before ESTABLISHED.
+// flushOutqueue sends what the windows allow now, or at the end of the
+// packet being processed, so that the SACK for its DATA goes first in the
+// packets we send back (RFC 9260 6.1 bundling).
+//
+// +checklocks:a.mu
+func (a *association) flushOutqueue() {
+	if a.inPacket {
+		a.flushWanted = true
+		return
+	}
+	a.transmit()
+}
+
+// transmit sends what the windows allow (RFC 9260 6.1): chunks marked for
+// retransmission first (rule C), then new ones while rules A (the peer's
+// window), B (cwnd) and D (Max.Burst) allow, bundled by the packet builder
+// behind any SACK due. Data never goes out before ESTABLISHED.
 //
 // +checklocks:a.mu
 func (a *association) transmit() {
@@ -88,27 +113,43 @@ func (a *association) transmit() {
 		return
 	}
 	q := &a.out
+	p := &a.path
 	now := a.p.stack.Clock().NowMonotonic()
-	sent := false
-	// Retransmissions: on T3 only what fits in one packet (RFC 9260 6.3.3
-	// E3); the rest follows as SACKs open the window.
+	sent, restartT3 := false, false
+	sackFirst := func() {
+		if !sent && a.sackDue {
+			a.sendSack() // RFC 9260 6.1: bundle the SACK due with DATA
+		}
+		sent = true
+	}
 	if q.nrtx > 0 {
+		// Rule C, limited by cwnd; the first packet after a T3 (6.3.3
+		// E3) or a fast retransmit (7.2.4 step 3) goes regardless.
 		budget := a.pb.maxChunk()
-		for _, c := range q.inflight {
+		one := q.rtxOnePacket
+		q.rtxOnePacket = false
+		for i, c := range q.inflight {
 			if !c.rtx {
 				continue
 			}
 			l := dataLen(c)
-			if l > budget && sent {
+			if one {
+				if l > budget && sent {
+					break
+				}
+				budget -= l
+			} else if q.flight >= p.cwnd {
 				break
 			}
-			budget -= l
+			sackFirst()
 			a.pb.appendData(a.peerVtag, c)
 			c.rtx = false
 			q.nrtx--
 			c.sends++
 			q.flight += c.size
-			sent = true
+			if i == 0 {
+				restartT3 = true // 6.1: the earliest outstanding goes again
+			}
 			if c.t3 {
 				c.t3 = false
 				a.p.stats.Retransmissions[timerT3Rtx].Increment()
@@ -116,29 +157,82 @@ func (a *association) transmit() {
 			}
 		}
 	}
-	for q.nrtx == 0 && q.pending() {
-		c := q.queue[q.qhead]
-		if !q.canSend(c.size, a.path.cwnd) {
-			break
+	newData := false
+	if q.nrtx == 0 && q.pending() {
+		if len(q.inflight) == 0 {
+			p.decayIdle(now) // 7.2.1: cwnd after an idle period
 		}
-		a.pb.appendData(a.peerVtag, c)
-		q.queue[q.qhead] = nil
-		q.qhead++
-		c.sends = 1
-		c.sentAt = now
-		q.inflight = append(q.inflight, c)
-		q.flight += c.size
-		if !q.rttActive {
-			q.rttActive, q.rttTSN, q.rttStart = true, c.tsn, now
+		// Rule D: Max.Burst, by bounding the window for this round.
+		cwnd := p.cwnd
+		if mb := a.p.opts.MaxBurst * p.pmtu; q.flight+mb < cwnd {
+			cwnd = q.flight + mb
 		}
-		a.stats.DataBytesSent.IncrementBy(uint64(c.size))
-		sent = true
+		full := maxPayload(p.pmtu)
+		for q.pending() {
+			c := q.queue[q.qhead]
+			probe := false
+			if uint32(c.size) > q.rwnd() {
+				// Rule A: a zero window probe only with nothing
+				// outstanding, and one RTO after the window closed
+				// (T3 times it); this is also the sender's silly
+				// window avoidance: nothing smaller than a chunk goes.
+				if len(q.inflight) > 0 {
+					break
+				}
+				if !q.probeDue {
+					if !a.timers[timerT3Rtx].armed {
+						a.startTimer(timerT3Rtx)
+					}
+					break
+				}
+				probe = true
+			}
+			if q.flight >= cwnd { // rule B, one packet's overbooking
+				break
+			}
+			// Nagle-like coalescing: with data outstanding, a packet
+			// that would not be full waits for an acknowledgement.
+			if !a.nodelay && len(q.inflight) > 0 && q.queued < full && !a.pb.hasData() {
+				break
+			}
+			sackFirst()
+			newData = true
+			a.pb.appendData(a.peerVtag, c)
+			q.queue[q.qhead] = nil
+			q.qhead++
+			q.queued -= c.size
+			c.sends = 1
+			c.sentAt = now
+			q.inflight = append(q.inflight, c)
+			q.flight += c.size
+			if !q.rttActive {
+				q.rttActive, q.rttTSN, q.rttStart = true, c.tsn, now
+			}
+			a.stats.DataBytesSent.IncrementBy(uint64(c.size))
+			if probe {
+				q.probeDue = false
+				a.p.stats.ZeroWindowProbes.Increment()
+				break
+			}
+		}
+		if q.qhead == len(q.queue) {
+			clear(q.queue)
+			q.queue, q.qhead = q.queue[:0], 0
+		}
 	}
-	if q.qhead == len(q.queue) {
-		q.queue, q.qhead = q.queue[:0], 0
+	if !sent {
+		return
 	}
-	// RFC 9260 6.3.2 R1: T3 runs while data is outstanding.
-	if sent && !a.timers[timerT3Rtx].armed {
+	p.lastSend = now
+	// RFC 9260 6.1: the I bit when the send fills the window (more is
+	// waiting), or in SHUTDOWN-PENDING, so that the SACK comes without
+	// the delayed-ack wait. This keeps a window-limited sender from
+	// stalling on the peer's SACK timer.
+	if newData && (q.pending() || a.state == StateShutdownPending) {
+		a.pb.setImmediate()
+	}
+	// RFC 9260 6.3.2 R1 and 6.1: T3 runs while data is outstanding.
+	if !a.timers[timerT3Rtx].armed || restartT3 {
 		a.startTimer(timerT3Rtx)
 	}
 }
@@ -188,4 +282,6 @@ func (a *association) lowerPMTU(mtu int) {
 	mtu = max(mtu, a.p.opts.MinPMTU)
 	a.path.pmtu = mtu
 	a.pb.mtu = mtu
+	// Messages not yet begun go out in chunks that fit.
+	a.out.refragment(mtu)
 }

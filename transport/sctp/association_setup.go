@@ -19,7 +19,7 @@ func (a *association) processInitAck(ii *initInfo) {
 	a.inStreams = min(a.maxIn, ii.os)
 	a.in.init(ii.tsn)
 	a.ulp.init(a.inStreams, a.rcvbuf)
-	a.out.peerRwnd = ii.arwnd
+	a.out.arwnd = ii.arwnd
 	a.cookie = append(a.cookie[:0], ii.cookie...)
 	a.unrecParams = a.unrecParams[:0]
 	for i := 0; i < ii.nunrec; i++ {
@@ -62,7 +62,7 @@ func (a *association) updateFromCookie(c *cookieData) {
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
 	a.ulp.init(c.inStreams, a.rcvbuf)
-	a.out.peerRwnd = c.peerRwnd
+	a.out.arwnd = c.peerRwnd
 }
 
 // restartFromCookie is RFC 9260 5.2.4 A: the peer restarted. The TCB is
@@ -72,15 +72,15 @@ func (a *association) updateFromCookie(c *cookieData) {
 //
 // +checklocks:a.mu
 func (a *association) restartFromCookie(c *cookieData) {
-	ready := a.ulp.ready[a.ulp.head:]
-	readyBytes := 0
-	for _, m := range ready {
-		readyBytes += m.size - m.read
-	}
-	a.out.drop()
-	a.fromCookie(c)
-	a.ulp.ready = append(a.ulp.ready[:0], ready...)
-	a.ulp.bytes = readyBytes
+	a.out.drop(false)
+	a.ulp.keepReadyOnly()
+	a.myVtag, a.peerVtag = c.localTag, c.peerTag
+	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
+	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
+	a.outStreams, a.inStreams = c.outStreams, c.inStreams
+	a.in.init(c.peerTSN)
+	a.ulp.nstreams = int(c.inStreams)
+	a.out.init(c.localTSN, c.outStreams, c.peerRwnd)
 	a.path.resetCongestion()
 	a.path.errorCount = 0
 	a.path.rto = a.p.opts.RTOInitial
@@ -112,6 +112,7 @@ func (p *protocol) assocFromCookie(ctx *smContext, ev *event, x *execEnv) *assoc
 	a.mu.Lock()
 	a.rcvbuf, a.sndbuf = ep.rcvbufSize(), ep.sndbufSize()
 	a.wantOut, a.maxIn = l.initOut, l.initMaxIn
+	a.nodelay = ep.noDelay.Load()
 	a.fromCookie(c)
 	// RFC 9260 5.1 D: the cookie is used; it builds nothing again.
 	expiry := c.created + int64(c.lifeMS)*1e6

@@ -146,8 +146,12 @@ func (d *demux) lookup(addr tcpip.Address, port uint16) *association {
 // association's lock, never blocking, and nothing of it is kept (DATA is
 // copied out).
 func (d *demux) HandlePacket(id stack.TransportEndpointID, pkt *stack.PacketBuffer) {
-	var pi packetInfo
-	chunks, ok := d.p.parsePacket(id, pkt, &pi)
+	pi := packetInfoPool.Get().(*packetInfo)
+	defer func() {
+		pi.release()
+		packetInfoPool.Put(pi)
+	}()
+	chunks, ok := d.p.parsePacket(id, pkt, pi)
 	if !ok {
 		return
 	}
@@ -155,13 +159,13 @@ func (d *demux) HandlePacket(id stack.TransportEndpointID, pkt *stack.PacketBuff
 	if a := d.lookup(pi.srcAddr, pi.srcPort); a != nil {
 		a.mu.Lock()
 		if !a.dead {
-			a.handleChunks(&pi, chunks, now)
+			a.handleChunks(pi, chunks, now)
 			a.unlockAndFlush()
 			return
 		}
 		a.mu.Unlock()
 	}
-	d.p.handleClosed(d, &pi, chunks, now)
+	d.p.handleClosed(d, pi, chunks, now)
 }
 
 // HandleError implements stack.TransportEndpoint: ICMP errors about
@@ -191,3 +195,7 @@ func (d *demux) Abort() {
 
 // Wait implements stack.TransportEndpoint: SCTP runs no goroutines.
 func (*demux) Wait() {}
+
+// packetInfoPool recycles the packetInfo of HandlePacket, which the state
+// functions see through a pointer and so would escape.
+var packetInfoPool = sync.Pool{New: func() any { return new(packetInfo) }}

@@ -18,9 +18,13 @@
 // (ErrConnectStarted, then WritableEvents; LastError tells success from
 // failure), Read, Write, Shutdown, Close, Abort, Readiness. Write sends one
 // message on stream 0 and Read returns at most one message; WriteMsg and
-// ReadMsg carry the stream, PPID and ordering, Status the STATUS primitive,
-// AbortCause the peer's ABORT cause. Stats(s) returns the protocol's
-// counters, Endpoint.Stats the association's.
+// ReadMsg carry the stream, PPID and ordering (a message larger than the
+// receive buffer comes in parts, RecvInfo.Complete false until its end),
+// Status the STATUS primitive, AbortCause the peer's ABORT cause,
+// UnsentMessages what a failed association could not deliver. SetNoDelay
+// turns off the Nagle-like coalescing of small messages;
+// SetSendBufferSize and SetReceiveBufferSize size the buffers. Stats(s)
+// returns the protocol's counters, Endpoint.Stats the association's.
 //
 // Errors: ErrConnectionRefused when the peer refuses the set-up (ABORT,
 // ICMP unreachable); ErrTimeout when T1 runs out (Max.Init.Retransmits) or
@@ -37,9 +41,23 @@
 // an explicit state table (sm_statetable.go, printed in STATETABLE.md) of
 // pure state functions named after their RFC 9260 sections, whose commands
 // one interpreter carries out (sm_sideeffect.go); and four smart pipes:
-// inqueue.go (received DATA, SACKs), ulpqueue.go (reassembly and ordering
-// for the reader), outqueue.go (fragmentation, TSNs, retransmission) and
-// packet.go (bundling into packets that fit the path MTU).
+// inqueue.go (received DATA: TSN map, window, one copy or none of the
+// payload), ulpqueue.go with reassembly.go and streams.go (reassembly,
+// partial delivery, per-stream ordering for the reader), outqueue.go
+// (fragmentation, TSNs, retransmission marking) and packet.go (bundling
+// into packets that fit the path MTU, SACK first). sack.go builds and
+// applies SACKs (gap blocks, duplicates, HTNA miss indications, Fast
+// Recovery), association_data.go sends what rules A-D of RFC 9260 6.1
+// allow (Nagle-like coalescing, Max.Burst, zero window probes, the I
+// bit), congestion.go and rto.go are the path's cwnd/ssthresh/pba (7.2)
+// and RTO (6.3).
+//
+// The data path allocates nothing per chunk in steady state: chunks and
+// messages are recycled through free lists, events run in per-association
+// frames, payloads live in pooled buffer views. User data is copied once
+// on the way out (the write into the message, which DATA chunks and
+// packets share by reference) and at most once on the way in (a large
+// payload stays in the received packet's memory).
 //
 // Each bound port registers one demux with the stack (demux.go); it finds
 // associations in its own table by peer address and port, so that

@@ -3,6 +3,7 @@ package sctp
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -60,6 +61,8 @@ type Endpoint struct {
 	initOut, initMaxIn uint16
 	initAttempts       int
 	initTimeout        time.Duration
+	// noDelay is SetNoDelay's setting, for the association to come.
+	noDelay atomic.Bool
 	// +checklocks:mu
 	shutFlags tcpip.ShutdownFlags
 
@@ -103,6 +106,7 @@ func (e *Endpoint) inheritFrom(l *Endpoint) {
 	e.ops.SetSendBufferSize(l.ops.GetSendBufferSize(), false)
 	e.ops.SetReceiveBufferSize(l.ops.GetReceiveBufferSize(), false)
 	e.initOut, e.initMaxIn = l.initOut, l.initMaxIn
+	e.noDelay.Store(l.noDelay.Load())
 }
 
 // attach makes a an accepted endpoint's association.
@@ -204,6 +208,7 @@ func (e *Endpoint) Connect(addr tcpip.FullAddress) tcpip.Error {
 	a.myInitTSN = e.p.randTag()
 	a.rcvbuf, a.sndbuf = e.rcvbufSize(), e.sndbufSize()
 	a.wantOut, a.maxIn = e.initOut, e.initMaxIn
+	a.nodelay = e.noDelay.Load()
 	if e.initAttempts > 0 {
 		a.maxInitRetries = e.initAttempts - 1
 	}

@@ -98,6 +98,12 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 		a.mu.Unlock()
 		return 0, &tcpip.ErrInvalidOptionValue{}
 	}
+	if !info.Unordered && a.out.streamFull(info.Stream) {
+		// RFC 9260 6.1: no more ordered messages in flight on this
+		// stream until some are acknowledged.
+		a.mu.Unlock()
+		return 0, &tcpip.ErrWouldBlock{}
+	}
 	// The one copy of the payload on the way out.
 	v := buffer.NewViewSize(n)
 	if _, err := io.ReadFull(p, v.AsSlice()); err != nil {
@@ -142,7 +148,7 @@ func (e *Endpoint) Status() (AssocStatus, tcpip.Error) {
 		InStreams:  a.inStreams,
 		LocalAddr:  tcpip.FullAddress{Addr: a.localAddr, Port: a.localPort},
 		PeerAddr:   tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort},
-		PeerRwnd:   a.out.peerRwnd,
+		PeerRwnd:   a.out.rwnd(),
 		Rwnd:       a.ulp.rwnd(),
 		Unacked:    a.out.buffered - pending,
 		Pending:    pending,

@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/waiter"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
@@ -8,15 +9,26 @@ import (
 
 // The receive side of the association (paper 5.2.1): DATA chunks are
 // checked against the TSN map and the window, their user data copied once
-// out of the packet, and handed to the ULP queue; SACKs report it.
+// out of the packet, and handed to the ULP queue; SACKs report it
+// (sack.go).
+
+// maxTSNAhead is how far above the cumulative TSN a DATA chunk may be:
+// Gap Ack Block offsets are 16 bits (RFC 9260 3.3.4), so a TSN further
+// out could never be reported; it is dropped and comes again later.
+const maxTSNAhead = 1<<16 - 1
+
+// refPayloadMin is the smallest DATA payload kept by reference into the
+// received packet rather than copied.
+const refPayloadMin = 512
 
 // eatData takes one DATA chunk (RFC 9260 6.2).
 //
 // +checklocks:a.mu
-func (a *association) eatData(d header.DataChunk) {
+func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 	tsn := d.TSN()
 	a.sackDue = true
 	if d.Immediate() {
+		// RFC 9260 6.2: the sender asked for the SACK without delay.
 		a.sackNow = true
 	}
 	if a.in.seen(tsn) {
@@ -26,10 +38,17 @@ func (a *association) eatData(d header.DataChunk) {
 		a.sackNow = true
 		return
 	}
+	if tsn-a.in.cum > maxTSNAhead {
+		// Far outside any window we advertised.
+		a.p.stats.DataDropped.Increment()
+		a.sackNow = true
+		return
+	}
 	data := d.UserData()
-	// RFC 9260 6.2: beyond the window, drop data that is not filling a
-	// gap; the peer retransmits it.
-	if uint32(len(data)) > a.ulp.rwnd() && tsnLT(a.in.highest(), tsn) {
+	if !a.admit(tsn, len(data)) {
+		// RFC 9260 6.2: dropped for want of buffer; SACK at once with
+		// only what was accepted.
+		a.p.stats.DataDropped.Increment()
 		a.sackNow = true
 		return
 	}
@@ -48,31 +67,40 @@ func (a *association) eatData(d header.DataChunk) {
 		return
 	}
 	a.in.mark(tsn)
-	c := &inChunk{
-		tsn: tsn, sid: sid, ssn: d.StreamSequenceNumber(), ppid: d.PayloadProtocolIdentifier(),
-		flags: header.Chunk(d).Flags(), data: append([]byte(nil), data...),
+	c := a.ulp.newChunk()
+	c.tsn, c.sid, c.ssn, c.ppid, c.flags = tsn, sid, d.StreamSequenceNumber(), d.PayloadProtocolIdentifier(), header.Chunk(d).Flags()
+	// A large payload stays in the packet's memory, by reference (the
+	// packet was made contiguous once, by parsePacket); a small one is
+	// copied out, so that it does not pin a whole packet.
+	c.cost = len(data) + inChunkOverhead
+	if len(data) >= refPayloadMin && pi != nil {
+		if c.v = pi.payloadView(data); c.v != nil {
+			c.cost = len(pi.chunks) + inChunkOverhead
+		}
+	}
+	if c.v == nil {
+		c.v = buffer.NewViewSize(len(data))
+		copy(c.v.AsSlice(), data)
 	}
 	a.stats.DataBytesRecv.IncrementBy(uint64(len(data)))
-	if a.ulp.push(c) {
+	if a.ulp.push(c, a.in.cum) {
 		a.notify |= waiter.ReadableEvents
 	}
 }
 
-// sendSack builds a SACK of the TSN map (RFC 9260 6.2, 3.3.4).
+// admit decides whether a new chunk of n bytes fits the receive buffer
+// (RFC 9260 6.2). A chunk beyond the highest TSN received is taken while
+// the window is open (one chunk may overshoot it); one filling a gap is
+// taken regardless, since the sender sent it within a window we
+// advertised. Either way the memory held, per-chunk overhead included,
+// stays below one and a half times the buffer size, whatever the peer
+// sends (many tiny chunks, gap fillers beyond any window).
 //
 // +checklocks:a.mu
-func (a *association) sendSack() {
-	a.gapScratch = a.in.gapBlocks(a.gapScratch[:0])
-	rwnd := a.ulp.rwnd()
-	l := header.SackChunkLen(len(a.gapScratch), len(a.in.dups))
-	b := a.pb.reserve(a.peerVtag, l, header.ChunkSack)
-	header.SackChunk(b).Encode(&header.SackFields{
-		CumTSNAck: a.in.cum, ARwnd: rwnd, GapAckBlocks: a.gapScratch, DuplicateTSNs: a.in.dups,
-	})
-	a.in.dups = a.in.dups[:0]
-	a.lastRwnd = rwnd
-	a.pktsUnacked = 0
-	a.sackNow = false
-	a.sackDue = false
-	a.stopTimer(timerSack)
+func (a *association) admit(tsn uint32, n int) bool {
+	limit := a.ulp.rcvbuf + a.ulp.rcvbuf/2
+	if a.ulp.mem+n+inChunkOverhead > limit {
+		return false
+	}
+	return a.ulp.rwnd() > 0 || !tsnLT(a.in.highest(), tsn)
 }

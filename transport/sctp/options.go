@@ -39,6 +39,10 @@ type Options struct {
 	// path MTU (RFC 9260 Appendix C). Default 512 (RFC 9260 8.3 of 4960's
 	// heirs; Linux uses 512 too).
 	MinPMTU int
+	// MaxBurst is Max.Burst, the most packets of new data one send may
+	// put in flight beyond what is outstanding (RFC 9260 6.1 D, 16).
+	// Default 4.
+	MaxBurst int
 }
 
 // Defaults that RFC 9260 does not fix.
@@ -49,6 +53,7 @@ const (
 	defaultReceiveBuffer   = 1 << 20
 	defaultMaxAssociations = 65536
 	defaultMinPMTU         = 512
+	defaultMaxBurst        = 4
 	minBufferSize          = 4 << 10
 )
 
@@ -86,6 +91,10 @@ func (o *Options) fill() {
 	setInt(&o.ReceiveBufferSize, defaultReceiveBuffer)
 	setInt(&o.MaxAssociations, defaultMaxAssociations)
 	setInt(&o.MinPMTU, defaultMinPMTU)
+	setInt(&o.MaxBurst, defaultMaxBurst)
+	if o.DelayedAckTime > 500*time.Millisecond {
+		o.DelayedAckTime = 500 * time.Millisecond // RFC 9260 6.2: at most 500 ms
+	}
 	if o.OutStreams == 0 {
 		o.OutStreams = defaultOutStreams
 	}

@@ -15,7 +15,8 @@ type outMessage struct {
 }
 
 // outChunk is one DATA chunk of the outqueue. Its payload is a view of the
-// message's copy, shared with the packets that carry it.
+// message's copy, shared with the packets that carry it. outChunks are
+// recycled through the queue's free list.
 type outChunk struct {
 	tsn    uint32
 	sid    uint16
@@ -28,37 +29,85 @@ type outChunk struct {
 	sends  uint8 // transmissions so far
 	rtx    bool  // marked for retransmission
 	gapAck bool  // reported received in a Gap Ack Block
-	misses uint8 // SACKs that reported it missing (RFC 9260 7.2.4)
-	fastRt bool  // fast-retransmitted already
+	misses uint8 // miss indications (RFC 9260 7.2.4)
+	fastRt bool  // fast-retransmitted already: not again (7.2.4 step 5)
 	t3     bool  // marked by T3-rtx (for the statistics)
+	// sackGen is the SACK that last reported it in a Gap Ack Block, to
+	// notice reneging (RFC 9260 6.2.1 D iii).
+	sackGen uint32
+	// msg, on a message's E fragment, is the whole message, kept until
+	// the message is acknowledged so that it can be handed back whole if
+	// the association fails (UnsentMessages). It shares the fragments'
+	// memory: keeping it costs nothing.
+	msg    *buffer.View
+	mstart uint32 // TSN of the message's B fragment (on the E fragment)
 }
 
 // outqueue is the smart pipe of paper 5.2.3: it fragments messages into
 // DATA chunks, numbers them, and keeps them until acknowledged; it knows
-// whether the windows let data go out. The packet builder does the bundling.
+// what the peer's window (RFC 9260 6.2.1) admits. The packet builder does
+// the bundling, congestion.go the congestion window, sack.go the SACKs.
 //
 // Guarded by the association's mu.
 type outqueue struct {
 	queue    []*outChunk // not yet sent, in TSN order
 	qhead    int
+	queued   int         // bytes in queue[qhead:]
 	inflight []*outChunk // sent and not cumulatively acked, in TSN order
 	nextTSN  uint32
+	cumAck   uint32   // the Cumulative TSN Ack Point (RFC 9260 6.2.1)
 	ssn      []uint16 // next SSN of each outbound stream
-	buffered int      // bytes of user data held (queued and in flight)
-	flight   int      // bytes in flight (not gap-acked)
-	peerRwnd uint32
-	nrtx     int // chunks in inflight marked for retransmission
+	// ordered counts the ordered messages of each stream not yet
+	// acknowledged: at most 65535 may be (RFC 9260 6.1), or SSNs would
+	// repeat within the window.
+	ordered  []uint16
+	buffered int // bytes of user data held (queued and in flight)
+	// flight is the bytes outstanding: sent, neither acknowledged (cum or
+	// gap) nor marked for retransmission (RFC 9260 6.1, 6.2.1).
+	flight int
+	arwnd  uint32 // the peer's last a_rwnd
+	nrtx   int    // chunks in inflight marked for retransmission
+	ngap   int    // chunks in inflight gap-acked
+	gen    uint32 // SACKs processed
+	// rtxOnePacket lets the first retransmission after a T3 or a fast
+	// retransmit go regardless of cwnd (RFC 9260 6.3.3 E3, 7.2.4 step 3).
+	rtxOnePacket bool
+	// probeDue lets one new chunk go into a closed window (RFC 9260 6.1
+	// A), one RTO after the window closed.
+	probeDue bool
 
-	// RTT measurement (RFC 9260 6.3.1 C4-C5): one chunk at a time.
+	// Fast Recovery (RFC 9260 7.2.4 step 6).
+	fastRecovery bool
+	frExit       uint32
+
+	// RTT measurement (RFC 9260 6.3.1 C4-C5): one chunk at a time, never
+	// a retransmitted one (Karn).
 	rttTSN    uint32
 	rttStart  tcpip.MonotonicTime
 	rttActive bool
+
+	free []*outChunk
+
+	// failed holds the messages of a failed association for
+	// UnsentMessages.
+	failed []UnsentMessage
 }
 
 func (q *outqueue) init(initialTSN uint32, outStreams uint16, peerRwnd uint32) {
 	q.nextTSN = initialTSN
+	q.cumAck = initialTSN - 1
 	q.ssn = make([]uint16, outStreams)
-	q.peerRwnd = peerRwnd
+	q.ordered = make([]uint16, outStreams)
+	q.arwnd = peerRwnd
+}
+
+// rwnd is the peer's receive window as the sender sees it: its last a_rwnd
+// less what is outstanding (RFC 9260 6.2.1 rules 2-4).
+func (q *outqueue) rwnd() uint32 {
+	if uint32(q.flight) >= q.arwnd {
+		return 0
+	}
+	return q.arwnd - uint32(q.flight)
 }
 
 // empty reports whether nothing waits to be sent or acknowledged.
@@ -67,26 +116,83 @@ func (q *outqueue) empty() bool { return q.qhead == len(q.queue) && len(q.inflig
 // pending reports whether chunks wait for their first transmission.
 func (q *outqueue) pending() bool { return q.qhead < len(q.queue) }
 
+// unsentTSN is the TSN of the first chunk never sent: a SACK may not
+// acknowledge it or anything above (RFC 9260 6.2.1).
+func (q *outqueue) unsentTSN() uint32 {
+	if q.pending() {
+		return q.queue[q.qhead].tsn
+	}
+	return q.nextTSN
+}
+
+// highestSent is the highest TSN sent so far.
+func (q *outqueue) highestSent() uint32 { return q.unsentTSN() - 1 }
+
 // maxPayload is the largest user data of a DATA chunk alone in a packet of
 // the given MTU, kept a multiple of 4 so padding never overflows.
 func maxPayload(mtu int) int {
 	return (mtu - header.SCTPCommonHeaderLen - header.DataChunkHeaderLen) &^ 3
 }
 
+func (q *outqueue) newChunk() *outChunk {
+	if n := len(q.free); n > 0 {
+		c := q.free[n-1]
+		q.free = q.free[:n-1]
+		return c
+	}
+	return new(outChunk)
+}
+
+// streamFull reports whether stream sid has as many ordered messages
+// outstanding as SSNs can tell apart (RFC 9260 6.1).
+func (q *outqueue) streamFull(sid uint16) bool {
+	return int(sid) < len(q.ordered) && q.ordered[sid] == 1<<16-1
+}
+
+// acked notes that c, cumulatively acknowledged, may end an ordered
+// message.
+func (q *outqueue) acked(c *outChunk) {
+	if c.flags&(header.DataFlagEnd|header.DataFlagUnordered) == header.DataFlagEnd && int(c.sid) < len(q.ordered) {
+		q.ordered[c.sid]--
+	}
+}
+
+// freeChunk releases c's payload (and message) and recycles it.
+func (q *outqueue) freeChunk(c *outChunk) {
+	if c.v != nil {
+		c.v.Release()
+	}
+	if c.msg != nil {
+		c.msg.Release()
+	}
+	*c = outChunk{}
+	if len(q.free) < 1<<16 {
+		q.free = append(q.free, c)
+	}
+}
+
 // push fragments a message into DATA chunks (RFC 9260 6.9), numbering
 // them with TSNs and the stream's SSN.
 func (q *outqueue) push(m *outMessage, mtu int) {
-	max := maxPayload(mtu)
 	var ssn uint16
+	if !m.info.Unordered {
+		ssn = q.ssn[m.info.Stream]
+		q.ssn[m.info.Stream]++
+		q.ordered[m.info.Stream]++
+	}
+	q.pushSSN(m, mtu, ssn)
+}
+
+// pushSSN is push with the SSN given.
+func (q *outqueue) pushSSN(m *outMessage, mtu int, ssn uint16) {
+	max := maxPayload(mtu)
 	flags := uint8(0)
 	if m.info.Unordered {
 		flags |= header.DataFlagUnordered
-	} else {
-		ssn = q.ssn[m.info.Stream]
-		q.ssn[m.info.Stream]++
 	}
 	total := m.v.Size()
-	for off := 0; off == 0 || off < total; {
+	start := q.nextTSN
+	for off := 0; off < total; {
 		n := min(total-off, max)
 		f := flags
 		if off == 0 {
@@ -98,141 +204,147 @@ func (q *outqueue) push(m *outMessage, mtu int) {
 		fv := m.v.Clone()
 		fv.TrimFront(off)
 		fv.CapLength(n)
-		q.queue = append(q.queue, &outChunk{
-			tsn: q.nextTSN, sid: m.info.Stream, ssn: ssn, ppid: m.info.PPID,
-			flags: f, v: fv, size: n,
-		})
+		c := q.newChunk()
+		c.tsn, c.sid, c.ssn, c.ppid, c.flags, c.v, c.size = q.nextTSN, m.info.Stream, ssn, m.info.PPID, f, fv, n
+		if off+n == total {
+			c.msg, c.mstart = m.v, start
+		}
+		q.queue = append(q.queue, c)
 		q.nextTSN++
 		off += n
-		if total == 0 {
+	}
+	m.v = nil
+	q.buffered += total
+	q.queued += total
+}
+
+// refragment cuts again, for a smaller path MTU (ICMP Packet Too Big),
+// the chunks never sent: their TSNs are not known to the peer, so they
+// can be numbered again, and each chunk cut in pieces that keep the
+// fragments of a message on consecutive TSNs (RFC 9260 6.9). Chunks
+// already sent keep their size; their retransmissions rely on IP
+// fragmentation (RFC 9260 7.3).
+func (q *outqueue) refragment(mtu int) {
+	max := maxPayload(mtu)
+	big := false
+	for _, c := range q.queue[q.qhead:] {
+		if c.size > max {
+			big = true
 			break
 		}
 	}
-	m.v.Release()
-	m.v = nil
-	q.buffered += total
-}
-
-// canSend reports whether the windows admit n more bytes (RFC 9260 6.1 A
-// and B): one chunk may always probe a closed window when nothing is in
-// flight.
-func (q *outqueue) canSend(n int, cwnd int) bool {
-	if q.flight == 0 {
-		return true
+	if !big {
+		return
 	}
-	return uint32(q.flight+n) <= q.peerRwnd && q.flight < cwnd
-}
-
-// sack applies a SACK (RFC 9260 6.2.1): it frees what the cumulative ack
-// covers, notes gap-acked chunks and the peer's window, marks chunks
-// reported missing three times for fast retransmission (7.2.4), and returns
-// the bytes newly acknowledged, an RTT sample if one completed, and whether
-// a fast retransmission was decided.
-func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime) (acked int, advanced bool, rtt int64, haveRTT bool, fast bool) {
-	cum := s.CumulativeTSNAck()
-	i := 0
-	for i < len(q.inflight) && tsnLTE(q.inflight[i].tsn, cum) {
-		c := q.inflight[i]
-		if !c.gapAck && !c.rtx {
-			q.flight -= c.size
+	const be = header.DataFlagBeginning | header.DataFlagEnd
+	old := append([]*outChunk(nil), q.queue[q.qhead:]...)
+	clear(q.queue[q.qhead:])
+	q.queue = q.queue[:q.qhead]
+	q.nextTSN = old[0].tsn
+	var start uint32
+	haveStart := false
+	for _, c := range old {
+		if c.flags&header.DataFlagBeginning != 0 {
+			start, haveStart = q.nextTSN, true
 		}
-		if c.rtx {
-			q.nrtx--
-		}
-		acked += c.size
-		q.buffered -= c.size
-		c.v.Release()
-		c.v = nil
-		i++
-	}
-	if i > 0 {
-		advanced = true
-		clear(q.inflight[:i])
-		q.inflight = append(q.inflight[:0], q.inflight[i:]...)
-	}
-	if q.rttActive && tsnLTE(q.rttTSN, cum) {
-		q.rttActive = false
-		rtt, haveRTT = int64(now.Sub(q.rttStart)), true
-	}
-	// Gap Ack Blocks: mark, so that they do not count as in flight.
-	n := int(s.NumberOfGapAckBlocks())
-	highest := cum
-	for g := 0; g < n; g++ {
-		if h := cum + uint32(s.GapAckBlock(g).End); tsnLT(highest, h) {
-			highest = h
-		}
-	}
-	for g := 0; g < n; g++ {
-		b := s.GapAckBlock(g)
-		lo, hi := cum+uint32(b.Start), cum+uint32(b.End)
-		for _, c := range q.inflight {
-			if tsnLTE(lo, c.tsn) && tsnLTE(c.tsn, hi) && !c.gapAck {
-				c.gapAck = true
-				if c.rtx {
-					c.rtx = false
-					q.nrtx--
-				} else {
-					q.flight -= c.size
+		for off := 0; off < c.size; {
+			n := min(c.size-off, max)
+			f := c.flags &^ be
+			if off == 0 {
+				f |= c.flags & header.DataFlagBeginning
+			}
+			if off+n == c.size {
+				f |= c.flags & header.DataFlagEnd
+			}
+			v := c.v.Clone()
+			v.TrimFront(off)
+			v.CapLength(n)
+			nc := q.newChunk()
+			nc.tsn, nc.sid, nc.ssn, nc.ppid, nc.flags, nc.v, nc.size = q.nextTSN, c.sid, c.ssn, c.ppid, f, v, n
+			if f&header.DataFlagEnd != 0 {
+				nc.msg, nc.mstart = c.msg, c.mstart
+				c.msg = nil
+				if haveStart {
+					nc.mstart = start
 				}
 			}
+			q.queue = append(q.queue, nc)
+			q.nextTSN++
+			off += n
 		}
-	}
-	// RFC 9260 7.2.4: a chunk below the highest TSN newly reported that
-	// is still missing gets a miss indication; the third one sends it
-	// again at once, once.
-	if n > 0 {
-		for _, c := range q.inflight {
-			if !tsnLT(c.tsn, highest) {
-				break
-			}
-			if c.gapAck || c.rtx || c.fastRt {
-				continue
-			}
-			if c.misses++; c.misses >= 3 {
-				c.fastRt, c.rtx = true, true
-				q.nrtx++
-				q.flight -= c.size
-				fast = true
-			}
+		if c.flags&header.DataFlagEnd != 0 {
+			haveStart = false
 		}
+		q.freeChunk(c)
 	}
-	// RFC 9260 6.2.1 D: rwnd = a_rwnd - bytes in flight.
-	arwnd := s.AdvertisedReceiverWindowCredit()
-	if uint32(q.flight) >= arwnd {
-		q.peerRwnd = 0
-	} else {
-		q.peerRwnd = arwnd - uint32(q.flight)
-	}
-	return acked, advanced, rtt, haveRTT, fast
 }
 
 // markAllForRetransmit marks every chunk in flight that is not gap-acked
-// (RFC 9260 6.3.3 E3).
+// (RFC 9260 6.3.3 E3). Marked chunks may be fast-retransmitted again.
 func (q *outqueue) markAllForRetransmit() {
 	for _, c := range q.inflight {
 		if !c.gapAck && !c.rtx {
-			c.misses = 0
+			q.markRtx(c)
 			c.t3 = true
-			c.rtx = true
-			q.nrtx++
-			q.flight -= c.size
 		}
+		c.misses = 0
+		c.fastRt = false
 	}
-	q.rttActive = false // Karn: no samples from retransmitted chunks
+	q.rtxOnePacket = q.nrtx > 0
+	q.fastRecovery = false
 }
 
-// drop forgets all data, for an aborted association.
-func (q *outqueue) drop() {
+// markRtx marks c for retransmission: it leaves the flight, and an RTT
+// measured on it would be ambiguous (Karn, RFC 9260 6.3.1 C5).
+func (q *outqueue) markRtx(c *outChunk) {
+	c.rtx = true
+	q.nrtx++
+	q.flight -= c.size
+	if q.rttActive && q.rttTSN == c.tsn {
+		q.rttActive = false
+	}
+}
+
+// drop forgets all data. If keep, the messages not acknowledged are kept
+// for UnsentMessages (RFC 9260 11.1 O, P: an association that failed hands
+// back what it could not deliver).
+func (q *outqueue) drop(keep bool) {
+	if keep {
+		q.collectUnsent()
+	}
 	for _, c := range q.queue[q.qhead:] {
-		c.v.Release()
+		q.freeChunk(c)
 	}
 	for _, c := range q.inflight {
-		c.v.Release()
+		q.freeChunk(c)
 	}
 	clear(q.queue)
 	clear(q.inflight)
 	q.queue, q.inflight, q.qhead = q.queue[:0], q.inflight[:0], 0
-	q.buffered, q.flight, q.nrtx = 0, 0, 0
+	q.buffered, q.flight, q.nrtx, q.queued, q.ngap = 0, 0, 0, 0, 0
+	clear(q.ordered)
+	q.rttActive, q.fastRecovery, q.rtxOnePacket = false, false, false
+}
+
+// collectUnsent copies out the messages whose E fragment is still held.
+func (q *outqueue) collectUnsent() {
+	first := q.unsentTSN()
+	add := func(c *outChunk, inflight bool) {
+		if c.msg == nil {
+			return
+		}
+		q.failed = append(q.failed, UnsentMessage{
+			Info: SendInfo{Stream: c.sid, PPID: c.ppid, Unordered: c.flags&header.DataFlagUnordered != 0},
+			Data: append([]byte(nil), c.msg.AsSlice()...),
+			Sent: inflight || tsnLT(c.mstart, first),
+		})
+	}
+	for _, c := range q.inflight {
+		add(c, true)
+	}
+	for _, c := range q.queue[q.qhead:] {
+		add(c, false)
+	}
 }
 
 // dataLen is the padded size of c as a DATA chunk.

@@ -30,6 +30,9 @@ type packetBuilder struct {
 	// types holds the chunk types of the packet, for the statistics.
 	types [16]header.ChunkType
 	ntype int
+	// lastData is the header of the last DATA chunk of the open packet,
+	// nil if it has none, for setImmediate.
+	lastData []byte
 
 	out []buffer.Buffer
 	// sent is called for every chunk type of every sealed packet.
@@ -46,6 +49,17 @@ func (p *packetBuilder) init(mtu int, src, dst uint16) {
 // empty reports whether no packet is being built.
 func (p *packetBuilder) empty() bool { return !p.open }
 
+// hasData reports whether the open packet carries DATA.
+func (p *packetBuilder) hasData() bool { return p.open && p.lastData != nil }
+
+// setImmediate sets the I bit of the open packet's last DATA chunk
+// (RFC 9260 3.3.1, 6.1).
+func (p *packetBuilder) setImmediate() {
+	if p.hasData() {
+		p.lastData[1] |= header.DataFlagImmediate
+	}
+}
+
 // maxChunk returns the largest chunk that fits in an empty packet.
 func (p *packetBuilder) maxChunk() int { return p.mtu - header.SCTPCommonHeaderLen }
 
@@ -60,6 +74,7 @@ func (p *packetBuilder) begin(vtag uint32, n int) {
 		p.vtag = vtag
 		p.n = header.SCTPCommonHeaderLen
 		p.ntype = 0
+		p.lastData = nil
 		p.tail = buffer.NewView(max(p.mtu, n+header.SCTPCommonHeaderLen))
 		p.tail.Grow(header.SCTPCommonHeaderLen)
 	}
@@ -124,6 +139,7 @@ func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
 	binary.BigEndian.PutUint16(h[8:], c.sid)
 	binary.BigEndian.PutUint16(h[10:], c.ssn)
 	binary.BigEndian.PutUint32(h[12:], c.ppid)
+	p.lastData = h
 	if shareDataPayloads {
 		p.pieces = append(p.pieces, p.tail, c.v.Clone())
 		p.tail = nil
@@ -143,6 +159,7 @@ func (p *packetBuilder) seal() {
 		return
 	}
 	p.open = false
+	p.lastData = nil
 	if p.tail != nil {
 		p.pieces = append(p.pieces, p.tail)
 		p.tail = nil

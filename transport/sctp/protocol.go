@@ -130,6 +130,9 @@ func (p *protocol) HandleUnknownDestinationPacket(id stack.TransportEndpointID, 
 // 3.2 chunk lengths) and returns its chunks, made contiguous in place.
 // The chunks alias the packet buffer: they are only valid during the
 // caller's HandlePacket.
+// zeroChecksum stands for the checksum field in the CRC (RFC 9260 6.8).
+var zeroChecksum [4]byte
+
 func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBuffer, pi *packetInfo) ([]byte, bool) {
 	// Make the chunks contiguous first: PullUp may merge and release the
 	// views the transport header lives in, so the header is read after.
@@ -145,9 +148,8 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 		return nil, false
 	}
 	// RFC 9260 6.8: CRC32c over the whole packet, checksum field zero.
-	var zero [4]byte
 	crc := header.ChecksumUpdate(0, hdr[:8])
-	crc = header.ChecksumUpdate(crc, zero[:])
+	crc = header.ChecksumUpdate(crc, zeroChecksum[:])
 	crc = header.ChecksumUpdate(crc, chunks)
 	if crc != hdr.Checksum() {
 		p.stats.ChecksumErrors.Increment()
@@ -177,6 +179,8 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 		netProto:  pkt.NetworkProtocolNumber,
 		nicID:     pkt.NICID,
 		singleton: count == 1,
+		pkt:       pkt,
+		chunks:    chunks,
 	}
 	return chunks, true
 }
@@ -240,7 +244,7 @@ func (p *protocol) handleClosed(d *demux, pi *packetInfo, chunks []byte, now int
 	p.execute(&ctx, &ev, &cmds, &x)
 	pb.seal()
 	for _, v := range pb.take(nil) {
-		p.writePacket(r, v)
+		p.writePacket(r, v, false)
 	}
 	a := x.newAssoc
 	if a == nil {
@@ -270,13 +274,13 @@ func (p *protocol) handleClosed(d *demux, pi *packetInfo, chunks []byte, now int
 
 // writePacket writes one sealed SCTP packet on route r; the packet takes
 // ownership of b.
-func (p *protocol) writePacket(r *stack.Route, b buffer.Buffer) {
+func (p *protocol) writePacket(r *stack.Route, b buffer.Buffer, df bool) {
 	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{
 		ReserveHeaderBytes: int(r.MaxHeaderLength()),
 		Payload:            b,
 	})
 	pkt.TransportProtocolNumber = ProtocolNumber
-	if err := r.WritePacket(stack.NetworkHeaderParams{Protocol: ProtocolNumber, TTL: r.DefaultTTL()}, pkt); err == nil {
+	if err := r.WritePacket(stack.NetworkHeaderParams{Protocol: ProtocolNumber, TTL: r.DefaultTTL(), DF: df}, pkt); err == nil {
 		p.stats.PacketsSent.Increment()
 	}
 	pkt.DecRef()

@@ -40,12 +40,13 @@ const (
 	cmdSendInitAbortCopy // ABORT with vtag = ev INIT's Initiate Tag, T=0 (8.4 rule 3)
 
 	// Data.
-	cmdEatData       // hand ev's DATA chunk to the inqueue
-	cmdProcessSack   // hand ev's SACK chunk to the outqueue
-	cmdQueueMessage  // put ev.msg on the outqueue
-	cmdFlushOutqueue // send what the windows allow
-	cmdRetransmitT3  // 6.3.3: back off, mark everything outstanding for retransmission
-	cmdDropSendQueue //
+	cmdEatData         // hand ev's DATA chunk to the inqueue
+	cmdProcessSack     // hand ev's SACK chunk to the outqueue
+	cmdQueueMessage    // put ev.msg on the outqueue
+	cmdFlushOutqueue   // send what the windows allow
+	cmdRetransmitT3    // 6.3.3: back off, mark everything outstanding for retransmission
+	cmdDropSendQueue   //
+	cmdProbeZeroWindow // 6.1 A: T3 on a zero window probe: back off, send it again
 
 	// Timers.
 	cmdStartTimer   // timer; restarts if running
@@ -75,7 +76,7 @@ var cmdNames = [...]string{
 	"SendShutdown", "SendShutdownAck", "SendShutdownComplete", "SendHeartbeat",
 	"SendHeartbeatAck", "SendError", "SendSack", "SendUnrecognized", "SendInitAbort",
 	"EatData", "ProcessSack", "QueueMessage", "FlushOutqueue", "RetransmitT3",
-	"DropSendQueue",
+	"DropSendQueue", "ProbeZeroWindow",
 	"StartTimer", "StopTimer", "StartTimerIfIdle", "BackoffT1", "CountRetrans",
 	"Connected", "PeerShutdown", "ReportError", "ReportAbort", "ReportRestart",
 	"LowerPMTU", "DiscardPacket", "CountOOTB", "CountCookieRejected", "CountVtagDrop",

@@ -1,7 +1,11 @@
 package sctp
 
 import (
+	"unsafe"
+
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
@@ -135,6 +139,50 @@ type packetInfo struct {
 	singleton  bool // the packet carries exactly one chunk
 	firstChunk bool // the chunk is the packet's first
 	hasData    bool // the packet carries DATA (for SACK every 2nd packet)
+
+	// The received packet, for DATA payloads taken by reference (see
+	// payloadView); nil for packets built by hand.
+	pkt    *stack.PacketBuffer
+	chunks []byte       // the packet's chunks, contiguous
+	view   *buffer.View // a view of chunks, made on first use
+}
+
+// payloadView returns a view of p, a sub-slice of the packet's chunks,
+// sharing the packet's memory (no copy), or nil if that is not possible.
+func (pi *packetInfo) payloadView(p []byte) *buffer.View {
+	if pi.pkt == nil || len(p) == 0 {
+		return nil
+	}
+	if pi.view == nil {
+		b := pi.pkt.Data().ToBuffer()
+		vl := b.AsViewList()
+		front := vl.Front()
+		if front == nil || front.Size() < len(pi.chunks) || &front.AsSlice()[0] != &pi.chunks[0] {
+			b.Release()
+			pi.pkt = nil // not contiguous after all: copy
+			return nil
+		}
+		pi.view = front.Clone()
+		b.Release()
+	}
+	// p lies within chunks (the chunk iterator slices it, possibly
+	// capping capacities): its offset is the distance between the two.
+	off := int(uintptr(unsafe.Pointer(unsafe.SliceData(p))) - uintptr(unsafe.Pointer(unsafe.SliceData(pi.chunks))))
+	if off < 0 || off+len(p) > len(pi.chunks) {
+		return nil
+	}
+	v := pi.view.Clone()
+	v.TrimFront(off)
+	v.CapLength(len(p))
+	return v
+}
+
+// release drops the view of the packet.
+func (pi *packetInfo) release() {
+	if pi.view != nil {
+		pi.view.Release()
+	}
+	*pi = packetInfo{}
 }
 
 // event is one input to the state machine. Only the fields of its kind are

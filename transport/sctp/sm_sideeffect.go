@@ -135,20 +135,33 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		header.ErrorChunk(b).Encode(&header.ErrorFields{Causes: b[header.ChunkHeaderLen : header.ChunkHeaderLen+cl]})
 
 	case cmdEatData:
-		a.eatData(header.DataChunk(ev.chunk))
+		a.eatData(header.DataChunk(ev.chunk), ev.pkt)
 	case cmdProcessSack:
 		a.processSack(ev.chunk)
 	case cmdQueueMessage:
 		a.out.push(ev.msg, a.path.pmtu)
 	case cmdFlushOutqueue:
-		a.transmit()
+		a.flushOutqueue()
 	case cmdRetransmitT3:
 		a.path.errorCount++
 		a.path.backoff(&p.opts)
 		a.path.onT3()
 		a.out.markAllForRetransmit()
+	case cmdProbeZeroWindow:
+		// RFC 9260 6.1 A: the first probe goes one RTO after the window
+		// closed, the next after backed-off RTOs; cwnd is not touched
+		// and SACKs keep the error count down.
+		if len(a.out.inflight) == 0 {
+			a.out.probeDue = true
+		} else {
+			a.path.errorCount++
+			a.out.markAllForRetransmit()
+		}
+		a.path.backoff(&p.opts)
 	case cmdDropSendQueue:
-		a.out.drop()
+		// The ABORT primitive: what was not delivered is handed back
+		// (UnsentMessages).
+		a.out.drop(true)
 
 	case cmdStartTimer:
 		a.startTimer(c.timer)

@@ -69,7 +69,7 @@ func sfEatSack6_2_1(ctx *smContext, ev *event, cmds *commandList) disposition {
 	}
 	// RFC 9260 6.2.1: a SACK acknowledging a TSN not yet sent is a
 	// protocol violation.
-	if tsnLTE(ctx.a.out.nextTSN, s.CumulativeTSNAck()) {
+	if !tsnLT(s.CumulativeTSNAck(), ctx.a.out.unsentTSN()) {
 		cmds.abort(header.CauseProtocolViolation, vtPeer)
 		cmds.reportError(errReset)
 		cmds.do(cmdDeleteTCB)
@@ -99,7 +99,11 @@ func sfDoPrmSend6_1(ctx *smContext, ev *event, cmds *commandList) disposition {
 // enough, tell the peer with a SACK (window update, RFC 9260 6.2).
 func sfPrmReceive6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
 	a := ctx.a
-	if a.ulp.rwnd() >= a.lastRwnd+uint32(a.path.pmtu) && a.lastRwnd < uint32(a.ulp.rcvbuf/2) {
+	// The update is worth a packet when the window grew by a quarter of
+	// the buffer (6.2: no bursts of updates), or reopened from below a
+	// full chunk (the peer may be probing a closed window).
+	rwnd, last := a.ulp.rwnd(), a.lastRwnd
+	if rwnd >= last+uint32(a.ulp.rcvbuf/4) || (last < uint32(maxPayload(a.path.pmtu)) && rwnd >= last+uint32(maxPayload(a.path.pmtu))) {
 		cmds.add(command{kind: cmdSendSack, now: true})
 	}
 	return dispContinue
@@ -107,8 +111,19 @@ func sfPrmReceive6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
 
 // sfDo6_3_3Rtx handles T3-rtx expiry: back off, count the error, mark all
 // outstanding data for retransmission and send what fits (RFC 9260 6.3.3).
+// Into a closed window the timer paces zero window probes instead, which
+// are not congestion (6.1 A): cwnd stays.
 func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 	a := ctx.a
+	if len(a.out.inflight) == 0 {
+		// Nothing outstanding: the timer ran for the window, closed for
+		// an RTO; the first zero window probe is due (RFC 9260 6.1 A).
+		if a.out.pending() {
+			cmds.do(cmdProbeZeroWindow)
+			cmds.do(cmdFlushOutqueue)
+		}
+		return dispContinue
+	}
 	if a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
 		// RFC 9260 8.1: the peer is unreachable.
 		cmds.abort(0, vtPeer)
@@ -116,7 +131,13 @@ func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 		cmds.do(cmdDeleteTCB)
 		return dispDeleted
 	}
-	cmds.do(cmdRetransmitT3)
+	if a.out.arwnd == 0 && len(a.out.inflight) == 1 {
+		// RFC 9260 6.1 A: a zero window probe went unanswered; it is
+		// not congestion.
+		cmds.do(cmdProbeZeroWindow)
+	} else {
+		cmds.do(cmdRetransmitT3)
+	}
 	cmds.do(cmdFlushOutqueue)
 	return dispContinue
 }

@@ -58,6 +58,12 @@ type ProtocolStats struct {
 	ICMPIgnored tcpip.StatCounter
 	// SendBufferFull counts writes refused with ErrWouldBlock.
 	SendBufferFull tcpip.StatCounter
+	// DataDropped counts new DATA chunks dropped for want of receive
+	// buffer or for a TSN far outside the window (RFC 9260 6.2).
+	DataDropped tcpip.StatCounter
+	// ZeroWindowProbes counts DATA chunks sent into a closed window
+	// (RFC 9260 6.1 A).
+	ZeroWindowProbes tcpip.StatCounter
 }
 
 // AssocStats are one association's counters.
@@ -73,6 +79,12 @@ type AssocStats struct {
 	DuplicateTSNs   tcpip.StatCounter
 	DataBytesSent   tcpip.StatCounter
 	DataBytesRecv   tcpip.StatCounter
+	// FastRetransmits counts chunks marked by three miss indications;
+	// FastRecoveries the times the association entered Fast Recovery
+	// (RFC 9260 7.2.4).
+	FastRetransmits tcpip.StatCounter
+	FastRecoveries  tcpip.StatCounter
+	SacksSent       tcpip.StatCounter
 }
 
 // IsEndpointStats implements tcpip.EndpointStats.

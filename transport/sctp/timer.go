@@ -50,7 +50,15 @@ func (a *association) startTimer(id timerID) {
 	d := a.timerDuration(id)
 	tm := &a.timers[id]
 	clock := a.p.stack.Clock()
-	tm.deadline = clock.NowMonotonic().Add(d)
+	deadline := clock.NowMonotonic().Add(d)
+	if tm.armed && tm.t != nil && !deadline.Before(tm.deadline) {
+		// Pushed later (T3 restarts on every SACK): the running timer
+		// fires first and re-arms itself for the rest (onTimer), which
+		// is cheaper than resetting it each time.
+		tm.deadline = deadline
+		return
+	}
+	tm.deadline = deadline
 	if !tm.armed {
 		a.p.stats.TimersActive.Increment()
 	}
@@ -90,7 +98,12 @@ func (a *association) stopAllTimers() {
 func (a *association) onTimer(id timerID) {
 	a.mu.Lock()
 	tm := &a.timers[id]
-	if !tm.armed || a.p.stack.Clock().NowMonotonic().Before(tm.deadline) {
+	if !tm.armed {
+		a.mu.Unlock()
+		return
+	}
+	if now := a.p.stack.Clock().NowMonotonic(); now.Before(tm.deadline) {
+		tm.t.Reset(tm.deadline.Sub(now)) // the deadline moved on
 		a.mu.Unlock()
 		return
 	}

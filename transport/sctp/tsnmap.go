@@ -14,9 +14,6 @@ func tsnLTE(a, b uint32) bool { return header.TSNLessEq(a, b) }
 // maxDupReport bounds the duplicate TSNs reported in one SACK.
 const maxDupReport = 16
 
-// maxGapBlocks bounds the Gap Ack Blocks of one SACK.
-const maxGapBlocks = 64
-
 // tsnMap records the TSNs received: the cumulative TSN ack point, the TSNs
 // received above it (sorted) and the duplicates since the last SACK
 // (RFC 9260 6.2, 6.7).
@@ -92,9 +89,9 @@ func (m *tsnMap) highest() uint32 {
 }
 
 // gapBlocks appends the Gap Ack Blocks, as offsets from the cumulative TSN
-// (RFC 9260 3.3.4).
-func (m *tsnMap) gapBlocks(dst []header.GapAckBlock) []header.GapAckBlock {
-	for i := 0; i < len(m.above) && len(dst) < maxGapBlocks; {
+// (RFC 9260 3.3.4), at most max of them (the lowest first).
+func (m *tsnMap) gapBlocks(dst []header.GapAckBlock, max int) []header.GapAckBlock {
+	for i := 0; i < len(m.above) && len(dst) < max; {
 		start := m.above[i]
 		end := start
 		i++

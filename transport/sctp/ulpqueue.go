@@ -2,58 +2,107 @@ package sctp
 
 import (
 	"io"
+
+	"gvisor.dev/gvisor/pkg/buffer"
 )
 
-// inChunk is one received DATA chunk, its user data copied once out of the
-// packet buffer.
+// inChunk is one received DATA chunk. Its user data is copied once out of
+// the packet into a pooled view, which the reader's copy releases.
+// inChunks are recycled through the ULP queue's free list, so that the
+// receive path allocates nothing per chunk in steady state.
 type inChunk struct {
 	tsn   uint32
 	sid   uint16
 	ssn   uint16
 	ppid  uint32
 	flags uint8
-	data  []byte
+	v     *buffer.View
+	cost  int      // what it is charged in ulpqueue.mem
+	next  *inChunk // the following fragment of the same message
 }
 
-// inMessage is a reassembled user message waiting for the reader.
+func (c *inChunk) begins() bool    { return c.flags&0x2 != 0 }
+func (c *inChunk) ends() bool      { return c.flags&0x1 != 0 }
+func (c *inChunk) unordered() bool { return c.flags&0x4 != 0 }
+
+// inChunkOverhead is what the receive buffer charges for each chunk held
+// besides its user data, so that a peer sending tiny chunks cannot make us
+// hold more memory than the buffer size says.
+const inChunkOverhead = 64
+
+// inMessage is a user message (or, under partial delivery, the part of it
+// received so far) on its way to the reader: a list of fragments.
 type inMessage struct {
 	sid, ssn  uint16
 	ppid, tsn uint32
 	unordered bool
-	parts     [][]byte
-	size      int
-	read      int // bytes already handed to the reader
-}
-
-// streamIn is the receive side of one inbound stream.
-type streamIn struct {
-	nextSSN uint16
-	pending map[uint16]*inMessage // complete ordered messages waiting for nextSSN
+	first     *inChunk
+	last      *inChunk
+	lastTSN   uint32
+	size      int  // bytes of user data in the list, read ones included
+	read      int  // bytes already handed to the reader
+	complete  bool // the E fragment is in
+	off       int  // bytes of first already read
 }
 
 // ulpqueue is the smart pipe that turns received DATA chunks into user
-// messages (paper 5.2.2): reassembly of fragments (RFC 9260 6.9), ordered
-// delivery per stream (6.6) and the receive window it implies. The reader
-// pulls messages with read.
+// messages (paper 5.2.2): reassembly of fragments (RFC 9260 6.9,
+// reassembly.go), ordered delivery per stream (6.6, streams.go), partial
+// delivery of messages larger than the receive buffer, and the receive
+// window all of that implies (6.2). The reader pulls messages with read.
 //
 // Guarded by the association's mu.
 type ulpqueue struct {
-	frags   map[uint32]*inChunk // fragments of incomplete messages, by TSN
-	streams []streamIn
-	ready   []*inMessage
-	head    int
-	// bytes counts user data held: fragments, waiting and ready messages.
+	frags     map[uint32]*inChunk // fragments of incomplete messages, by TSN
+	fragBytes int
+	streams   []streamIn // grown on demand up to the negotiated count
+	nstreams  int
+	ready     []*inMessage
+	head      int
+	// pd is the message under partial delivery, if any: it is in ready
+	// and grows as its fragments arrive.
+	pd *inMessage
+	// bytes counts the user data held, not yet read: the receive window
+	// is the buffer less this (RFC 9260 6.2). mem adds inChunkOverhead per
+	// chunk held, for the hard bound on memory (see admit).
 	bytes  int
+	mem    int
 	rcvbuf int
+
+	freeChunks []*inChunk
+	freeMsgs   []*inMessage
 }
 
 func (q *ulpqueue) init(inStreams uint16, rcvbuf int) {
+	q.release()
 	q.frags = make(map[uint32]*inChunk)
-	q.streams = make([]streamIn, inStreams)
+	q.streams = q.streams[:0]
+	q.nstreams = int(inStreams)
 	q.rcvbuf = rcvbuf
 }
 
-// rwnd is the receive window to advertise (RFC 9260 6.2).
+// release drops everything held (the association is gone or restarts).
+func (q *ulpqueue) release() {
+	for t, c := range q.frags {
+		q.freeChunk(c)
+		delete(q.frags, t)
+	}
+	for _, m := range q.ready[q.head:] {
+		q.freeMessage(m)
+	}
+	for i := range q.streams {
+		for k, m := range q.streams[i].pending {
+			q.freeMessage(m)
+			delete(q.streams[i].pending, k)
+		}
+	}
+	clear(q.ready)
+	q.ready, q.head, q.pd = q.ready[:0], 0, nil
+	q.bytes, q.mem, q.fragBytes = 0, 0, 0
+}
+
+// rwnd is the receive window to advertise (RFC 9260 6.2 a_rwnd): the
+// buffer less what it holds.
 func (q *ulpqueue) rwnd() uint32 {
 	if q.bytes >= q.rcvbuf {
 		return 0
@@ -61,85 +110,55 @@ func (q *ulpqueue) rwnd() uint32 {
 	return uint32(q.rcvbuf - q.bytes)
 }
 
-// push takes a received chunk. It returns true when a message became ready
-// for the reader.
-func (q *ulpqueue) push(c *inChunk) bool {
-	q.bytes += len(c.data)
-	const be = 0x3 // B and E bits
-	if c.flags&be == be {
-		return q.complete(&inMessage{sid: c.sid, ssn: c.ssn, ppid: c.ppid, tsn: c.tsn,
-			unordered: c.flags&0x4 != 0, parts: [][]byte{c.data}, size: len(c.data)})
+func (q *ulpqueue) newChunk() *inChunk {
+	if n := len(q.freeChunks); n > 0 {
+		c := q.freeChunks[n-1]
+		q.freeChunks = q.freeChunks[:n-1]
+		return c
 	}
-	q.frags[c.tsn] = c
-	// Find the first fragment: walk back to a B bit.
-	first := c.tsn
-	for {
-		f := q.frags[first]
-		if f == nil || (first != c.tsn && f.flags&0x1 != 0) {
-			return false // a gap, or the end of another message
-		}
-		if f.flags&0x2 != 0 {
-			break
-		}
-		first--
-	}
-	// And forward to an E bit, every TSN present.
-	last := c.tsn
-	for {
-		f := q.frags[last]
-		if f == nil || (last != c.tsn && f.flags&0x2 != 0) {
-			return false // a gap, or the start of another message
-		}
-		if f.flags&0x1 != 0 {
-			break
-		}
-		last++
-	}
-	head := q.frags[first]
-	m := &inMessage{sid: head.sid, ssn: head.ssn, ppid: head.ppid, tsn: head.tsn, unordered: head.flags&0x4 != 0}
-	for t := first; ; t++ {
-		f := q.frags[t]
-		m.parts = append(m.parts, f.data)
-		m.size += len(f.data)
-		delete(q.frags, t)
-		if t == last {
-			break
-		}
-	}
-	return q.complete(m)
+	return new(inChunk)
 }
 
-// complete orders a whole message: unordered ones and the next in sequence
-// go to the reader, others wait for their turn (RFC 9260 6.6).
-func (q *ulpqueue) complete(m *inMessage) bool {
-	if m.unordered || int(m.sid) >= len(q.streams) {
-		q.ready = append(q.ready, m)
-		return true
+func (q *ulpqueue) freeChunk(c *inChunk) {
+	if c.v != nil {
+		q.bytes -= c.v.Size()
+		c.v.Release()
 	}
-	s := &q.streams[m.sid]
-	if m.ssn != s.nextSSN {
-		if s.pending == nil {
-			s.pending = make(map[uint16]*inMessage)
-		}
-		s.pending[m.ssn] = m
-		return false
+	q.mem -= c.cost
+	*c = inChunk{}
+	if len(q.freeChunks) < 1<<16 {
+		q.freeChunks = append(q.freeChunks, c)
 	}
-	q.ready = append(q.ready, m)
-	s.nextSSN++
-	for {
-		n, ok := s.pending[s.nextSSN]
-		if !ok {
-			break
-		}
-		delete(s.pending, s.nextSSN)
-		q.ready = append(q.ready, n)
-		s.nextSSN++
-	}
-	return true
 }
 
-// readable reports whether a message is ready.
-func (q *ulpqueue) readable() bool { return q.head < len(q.ready) }
+func (q *ulpqueue) newMessage() *inMessage {
+	if n := len(q.freeMsgs); n > 0 {
+		m := q.freeMsgs[n-1]
+		q.freeMsgs = q.freeMsgs[:n-1]
+		return m
+	}
+	return new(inMessage)
+}
+
+// freeMessage frees a message and the fragments it still holds, unread
+// bytes included.
+func (q *ulpqueue) freeMessage(m *inMessage) {
+	for c := m.first; c != nil; {
+		n := c.next
+		q.freeChunk(c)
+		c = n
+	}
+	*m = inMessage{}
+	if len(q.freeMsgs) < 256 {
+		q.freeMsgs = append(q.freeMsgs, m)
+	}
+}
+
+// readable reports whether the reader has something to read.
+func (q *ulpqueue) readable() bool {
+	m := q.peek()
+	return m != nil && (m.read < m.size || m.complete)
+}
 
 // peek returns the message the reader gets next.
 func (q *ulpqueue) peek() *inMessage {
@@ -149,57 +168,96 @@ func (q *ulpqueue) peek() *inMessage {
 	return nil
 }
 
-// read copies up to count bytes of the next message into dst. It returns
-// the message, the bytes copied and whether the message's end was reached
-// (it is then removed, unless peek). count < 0 means no limit.
-func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (*inMessage, int, bool, error) {
+// readInfo is what read reports of the message it read from.
+type readMsgInfo struct {
+	sid, ssn  uint16
+	ppid, tsn uint32
+	unordered bool
+}
+
+// read copies up to count bytes of the next message into dst (count < 0:
+// no limit). It returns what message it was, the bytes copied and whether
+// the message's end was reached; a message is removed once read to its
+// end (unless peek). Under partial delivery the end of what arrived so far
+// is not the end of the message.
+func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, bool, error) {
 	m := q.peek()
 	if m == nil {
-		return nil, 0, false, nil
+		return readMsgInfo{}, 0, false, nil
 	}
+	info := readMsgInfo{sid: m.sid, ssn: m.ssn, ppid: m.ppid, tsn: m.tsn, unordered: m.unordered}
 	want := m.size - m.read
 	if count >= 0 && count < want {
 		want = count
 	}
 	done := 0
-	off := m.read
-	for _, p := range m.parts {
-		if want == 0 {
-			break
-		}
-		if off >= len(p) {
-			off -= len(p)
-			continue
-		}
-		chunk := p[off:]
+	off := m.off
+	var err error
+	for c := m.first; c != nil && want > 0; c = c.next {
+		p := c.v.AsSlice()[off:]
 		off = 0
-		if len(chunk) > want {
-			chunk = chunk[:want]
+		if len(p) > want {
+			p = p[:want]
 		}
-		n, err := dst.Write(chunk)
+		var n int
+		n, err = dst.Write(p)
 		done += n
 		want -= n
 		if err != nil {
-			if !peek {
-				m.read += done
-				q.bytes -= done
-			}
-			return m, done, false, err
+			break
 		}
 	}
 	if peek {
-		return m, done, m.read+done == m.size, nil
+		return info, done, err == nil && m.complete && m.read+done == m.size, err
 	}
 	m.read += done
 	q.bytes -= done
-	if m.read < m.size {
-		return m, done, false, nil
+	// Give back the fragments read to their end.
+	adv := m.off + done
+	for m.first != nil && adv >= m.first.v.Size() && (m.first.next != nil || m.read == m.size) {
+		c := m.first
+		adv -= c.v.Size()
+		m.first = c.next
+		q.bytes += c.v.Size() // counted as read already
+		q.freeChunk(c)
 	}
-	q.ready[q.head] = nil
-	q.head++
-	if q.head == len(q.ready) {
-		q.ready = q.ready[:0]
-		q.head = 0
+	if m.first == nil {
+		m.last = nil
 	}
-	return m, done, true, nil
+	m.off = adv
+	end := m.complete && m.read == m.size
+	if end {
+		q.ready[q.head] = nil
+		q.head++
+		if q.head == len(q.ready) {
+			q.ready = q.ready[:0]
+			q.head = 0
+		}
+		if q.pd == m {
+			q.pd = nil
+		}
+		q.freeMessage(m)
+	}
+	return info, done, end, err
+}
+
+// keepReadyOnly drops everything but the messages ready for the reader
+// (an association restart, RFC 9260 5.2.4 A).
+func (q *ulpqueue) keepReadyOnly() {
+	for t, c := range q.frags {
+		q.freeChunk(c)
+		delete(q.frags, t)
+	}
+	q.fragBytes = 0
+	for i := range q.streams {
+		for k, m := range q.streams[i].pending {
+			q.freeMessage(m)
+			delete(q.streams[i].pending, k)
+		}
+		q.streams[i].nextSSN = 0
+	}
+	if q.pd != nil {
+		q.pd.complete = true // what arrived is all there will be
+		q.pd = nil
+	}
 }
