@@ -98,11 +98,16 @@ func (p *packetBuilder) count(t header.ChunkType) {
 	}
 }
 
-// reserve returns space for a chunk of padded length n in a packet with
-// verification tag vtag. The caller encodes the chunk into it. n must not
-// exceed maxChunk, except for a chunk alone in its packet (an INIT ACK with
-// a large cookie), which then exceeds the MTU.
+// reserve returns space for a control chunk of padded length n in a packet
+// with verification tag vtag. The caller encodes the chunk into it. n must
+// not exceed maxChunk, except for a chunk alone in its packet (an INIT ACK
+// with a large cookie), which then exceeds the MTU. A control chunk never
+// follows DATA in a packet (RFC 9260 6.10): if the open packet carries
+// DATA, it is sealed and the chunk starts the next one.
 func (p *packetBuilder) reserve(vtag uint32, n int, t header.ChunkType) []byte {
+	if p.hasData() {
+		p.seal()
+	}
 	p.begin(vtag, n)
 	p.count(t)
 	return p.space(n)

@@ -415,3 +415,30 @@ func TestOutqueueOrderedLimit(t *testing.T) {
 	require.False(t, q.streamFull(1))
 	require.Equal(t, uint16(1<<16-1-10), q.ordered[1])
 }
+
+// A control chunk asked for after DATA must not follow it in the same
+// packet (RFC 9260 6.10: control chunks first); usrsctp aborts on it with a
+// Protocol Violation.
+func TestPacketBuilderControlNeverAfterData(t *testing.T) {
+	const mtu = 1500
+	var pb packetBuilder
+	pb.init(mtu, 1, 2)
+	q := newTestOutqueue()
+	pushMsg(q, 100, SendInfo{}, mtu)
+	pb.appendData(7, q.queue[0])
+	b := pb.reserve(7, header.SackChunkLen(0, 0), header.ChunkSack)
+	header.SackChunk(b).Encode(&header.SackFields{CumTSNAck: 1})
+	pb.seal()
+	for i, p := range pb.take(nil) {
+		it := header.NewChunkIter(p.Flatten()[header.SCTPCommonHeaderLen:])
+		seenData := false
+		for c, ok := it.Next(); ok; c, ok = it.Next() {
+			if c.Type() == header.ChunkData {
+				seenData = true
+				continue
+			}
+			require.False(t, seenData, "packet %d: %v after DATA", i, c.Type())
+		}
+		require.NoError(t, it.Err())
+	}
+}
