@@ -159,27 +159,27 @@ func sfDo5_1ECookieAck(ctx *smContext, ev *event, cmds *commandList) disposition
 // sfDo5_1T1InitExpire retransmits the INIT with exponential back-off, or
 // gives up after Max.Init.Retransmits (RFC 9260 5.1 C, 6.3.3).
 func sfDo5_1T1InitExpire(ctx *smContext, ev *event, cmds *commandList) disposition {
-	if ctx.a.initRetries >= ctx.a.maxInitRetries {
-		cmds.reportError(errTimeout)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
-	}
-	cmds.do(cmdBackoffT1)
-	cmds.do(cmdSendInit)
-	cmds.startTimer(timerT1Init)
-	return dispContinue
+	return t1Expire(ctx, cmds, cmdSendInit, timerT1Init)
 }
 
-// sfDo5_1T1CookieExpire retransmits the COOKIE ECHO (RFC 9260 5.1 E).
+// sfDo5_1T1CookieExpire retransmits the COOKIE ECHO, or gives up after
+// Max.Init.Retransmits (RFC 9260 5.1 E).
 func sfDo5_1T1CookieExpire(ctx *smContext, ev *event, cmds *commandList) disposition {
+	return t1Expire(ctx, cmds, cmdSendCookieEcho, timerT1Cookie)
+}
+
+// t1Expire is the common rule of both T1 timers: back off and resend, or
+// report the failure to the user and delete the TCB once
+// Max.Init.Retransmits is reached (RFC 9260 5.1 C and E).
+func t1Expire(ctx *smContext, cmds *commandList, resend cmdKind, t timerID) disposition {
 	if ctx.a.initRetries >= ctx.a.maxInitRetries {
 		cmds.reportError(errTimeout)
 		cmds.do(cmdDeleteTCB)
 		return dispDeleted
 	}
 	cmds.do(cmdBackoffT1)
-	cmds.do(cmdSendCookieEcho)
-	cmds.startTimer(timerT1Cookie)
+	cmds.do(resend)
+	cmds.startTimer(t)
 	return dispContinue
 }
 
