@@ -179,6 +179,16 @@ func (l *commandList) sendError(cause header.CauseCode, vt vtagSource) {
 }
 func (l *commandList) reportError(e errKind) { l.add(command{kind: cmdReportError, err: e}) }
 
+// abortAssoc ends the association: an ABORT with cause (none when 0) and
+// tag vt, error e for the user, and the TCB deleted (RFC 9260 9.1). It
+// returns the disposition the state function then returns.
+func (l *commandList) abortAssoc(cause header.CauseCode, vt vtagSource, e errKind) disposition {
+	l.abort(cause, vt)
+	l.reportError(e)
+	l.do(cmdDeleteTCB)
+	return dispDeleted
+}
+
 // vtagSource says which Verification Tag an outgoing ABORT, ERROR or
 // SHUTDOWN COMPLETE carries (RFC 9260 8.4, 8.5.1).
 type vtagSource uint8

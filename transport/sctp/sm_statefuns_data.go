@@ -11,10 +11,7 @@ import (
 // type: Protocol Violation (RFC 9260 3.3.10.13).
 func violationChunkLen(ctx *smContext, ev *event, cmds *commandList) disposition {
 	ctx.badLen = true
-	cmds.abort(header.CauseProtocolViolation, vtPeer)
-	cmds.reportError(errReset)
-	cmds.do(cmdDeleteTCB)
-	return dispDeleted
+	return cmds.abortAssoc(header.CauseProtocolViolation, vtPeer, errReset)
 }
 
 // sfEatData6_2 takes a DATA chunk: TSN bookkeeping, reassembly, SACK
@@ -29,10 +26,7 @@ func sfEatData6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
 	}
 	if len(ev.chunk) == header.DataChunkHeaderLen {
 		// RFC 9260 6.2: DATA without user data: ABORT, No User Data.
-		cmds.abort(header.CauseNoUserData, vtPeer)
-		cmds.reportError(errReset)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(header.CauseNoUserData, vtPeer, errReset)
 	}
 	cmds.do(cmdEatData)
 	return dispContinue
@@ -70,10 +64,7 @@ func sfEatSack6_2_1(ctx *smContext, ev *event, cmds *commandList) disposition {
 	// RFC 9260 6.2.1: a SACK acknowledging a TSN not yet sent is a
 	// protocol violation.
 	if !tsnLT(s.CumulativeTSNAck(), ctx.a.out.unsentTSN()) {
-		cmds.abort(header.CauseProtocolViolation, vtPeer)
-		cmds.reportError(errReset)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(header.CauseProtocolViolation, vtPeer, errReset)
 	}
 	cmds.do(cmdProcessSack)
 	cmds.do(cmdFlushOutqueue)
@@ -126,10 +117,7 @@ func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 	}
 	if a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
 		// RFC 9260 8.1: the peer is unreachable.
-		cmds.abort(0, vtPeer)
-		cmds.reportError(errTimeout)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
 	if a.out.arwnd == 0 && len(a.out.inflight) == 1 {
 		// RFC 9260 6.1 A: a zero window probe went unanswered; it is
@@ -201,10 +189,7 @@ func sfSendHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) dispositio
 		return dispContinue
 	}
 	if a.hbOutstanding && a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
-		cmds.abort(0, vtPeer)
-		cmds.reportError(errTimeout)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
 	cmds.do(cmdSendHeartbeat)
 	cmds.startTimer(timerHeartbeat)

@@ -70,16 +70,10 @@ func sfDo5_1CInitAck(ctx *smContext, ev *event, cmds *commandList) disposition {
 	case initOK:
 	case initAbortZeroTag:
 		// RFC 9260 3.3.3: destroy the TCB, ABORT with the T bit.
-		cmds.abort(0, vtOwn)
-		cmds.reportError(errRefused)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(0, vtOwn, errRefused)
 	default:
 		// RFC 9260 3.3.3, 5.1.2: ABORT with the cause; the set-up fails.
-		cmds.abort(v.cause(), vtInitTag)
-		cmds.reportError(errRefused)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(v.cause(), vtInitTag, errRefused)
 	}
 	cmds.stopTimer(timerT1Init)
 	cmds.do(cmdProcessInitAck)
@@ -440,10 +434,7 @@ func sfCookieWaitPrmShutdown9_2(ctx *smContext, ev *event, cmds *commandList) di
 // sfCookieEchoedPrmShutdown9_2 closes an association whose COOKIE ECHO may
 // have built a TCB at the peer: an ABORT tells it (RFC 9260 9.1).
 func sfCookieEchoedPrmShutdown9_2(ctx *smContext, ev *event, cmds *commandList) disposition {
-	cmds.abort(header.CauseUserInitiatedAbort, vtPeer)
-	cmds.reportError(errAborted)
-	cmds.do(cmdDeleteTCB)
-	return dispDeleted
+	return cmds.abortAssoc(header.CauseUserInitiatedAbort, vtPeer, errAborted)
 }
 
 // sfCookieWaitPrmAbort9_1 aborts in COOKIE-WAIT. The peer keeps no state

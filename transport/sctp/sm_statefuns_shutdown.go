@@ -160,10 +160,7 @@ func sfDo9_2Reshutack(ctx *smContext, ev *event, cmds *commandList) disposition 
 // Association.Max.Retrans (RFC 9260 9.2, 8.1).
 func shutdownRetransmit(ctx *smContext, cmds *commandList, send cmdKind) disposition {
 	if ctx.a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
-		cmds.abort(0, vtPeer)
-		cmds.reportError(errTimeout)
-		cmds.do(cmdDeleteTCB)
-		return dispDeleted
+		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
 	cmds.do(cmdCountRetrans)
 	cmds.do(send)
@@ -184,10 +181,7 @@ func sfDo9_2T2ShutdownAckExpire(ctx *smContext, ev *event, cmds *commandList) di
 // sfDo9_2T5GuardExpire aborts a shutdown that takes too long
 // (RFC 9260 9.2, T5-shutdown-guard).
 func sfDo9_2T5GuardExpire(ctx *smContext, ev *event, cmds *commandList) disposition {
-	cmds.abort(0, vtPeer)
-	cmds.reportError(errTimeout)
-	cmds.do(cmdDeleteTCB)
-	return dispDeleted
+	return cmds.abortAssoc(0, vtPeer, errTimeout)
 }
 
 // sfPrmShuttingDown9_2 refuses new data once shutdown began (RFC 9260 9.2).
