@@ -8,6 +8,8 @@ import (
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	gheader "gvisor.dev/gvisor/pkg/tcpip/header"
+
+	"github.com/netstack-sctp/sctp/transport/sctp"
 )
 
 // Network is the name Addr.Network returns.
@@ -15,9 +17,9 @@ const Network = "sctp"
 
 // Addr is the address of an SCTP endpoint: a port and the list of IP
 // addresses the endpoint is reachable at. SCTP endpoints are multihomed
-// (RFC 9260 1.5.1), so one port goes with several addresses; one-to-one
-// associations currently use only the first address (an empty list means
-// any local address, or lets the stack choose).
+// (RFC 9260 1.5.1), so one port goes with several addresses: a listener
+// or dialer binds to all of them (bindx) and a dial reaches the peer at
+// all of them (connectx). An empty list means every local address.
 //
 // Addr implements net.Addr.
 type Addr struct {
@@ -134,17 +136,43 @@ func (a *Addr) fullAddress() tcpip.FullAddress {
 	return fa
 }
 
-// netProto returns the network protocol for the first IP of a, or false
-// when a has none.
+// netProto returns the network protocol an endpoint for a needs: IPv6
+// when any IP is IPv6 (a dual-stack endpoint also takes the IPv4 ones),
+// IPv4 when all are IPv4, or false when a has none.
 func (a *Addr) netProto() (tcpip.NetworkProtocolNumber, bool) {
-	ip := a.first()
-	switch {
-	case ip.Is4():
-		return gheader.IPv4ProtocolNumber, true
-	case ip.Is6():
-		return gheader.IPv6ProtocolNumber, true
+	if a == nil || len(a.IPs) == 0 {
+		return 0, false
 	}
-	return 0, false
+	for _, ip := range a.IPs {
+		if ip.Unmap().Is6() {
+			return gheader.IPv6ProtocolNumber, true
+		}
+	}
+	return gheader.IPv4ProtocolNumber, true
+}
+
+// fullAddresses converts every IP of a (none for a nil or empty a).
+func (a *Addr) fullAddresses() []tcpip.FullAddress {
+	if a == nil {
+		return nil
+	}
+	out := make([]tcpip.FullAddress, 0, len(a.IPs))
+	for _, ip := range a.IPs {
+		fa := tcpip.FullAddress{Port: a.Port}
+		if ip = ip.Unmap(); ip.IsValid() && !ip.IsUnspecified() {
+			fa.Addr = tcpip.AddrFromSlice(ip.AsSlice())
+		}
+		out = append(out, fa)
+	}
+	return out
+}
+
+// bindTo binds ep to every IP of a: bindx for several (RFC 6458 8.1).
+func bindTo(ep *sctp.Endpoint, a *Addr) tcpip.Error {
+	if fas := a.fullAddresses(); len(fas) > 1 {
+		return ep.BindAddrs(fas)
+	}
+	return ep.Bind(a.fullAddress())
 }
 
 // AddrFromFullAddress converts a netstack address to an *Addr with one IP

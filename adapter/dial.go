@@ -121,7 +121,7 @@ func (d *Dialer) DialContext(ctx context.Context, s *stack.Stack, raddr *Addr) (
 	}
 	setBuffers(ep, d.ReadBuffer, d.WriteBuffer)
 	if d.LocalAddr != nil {
-		if terr := ep.Bind(d.LocalAddr.fullAddress()); terr != nil {
+		if terr := bindTo(ep, d.LocalAddr); terr != nil {
 			return fail(translate(terr, nil))
 		}
 	}
@@ -132,7 +132,7 @@ func (d *Dialer) DialContext(ctx context.Context, s *stack.Stack, raddr *Addr) (
 	defer wq.EventUnregister(&entry)
 
 	fa := raddr.fullAddress()
-	switch terr := ep.Connect(fa).(type) {
+	switch terr := ep.ConnectAddrs(raddr.fullAddresses()).(type) {
 	case nil:
 	case *tcpip.ErrConnectStarted:
 		if err := waitConnected(ctx, ep, fa, ch); err != nil {

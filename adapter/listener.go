@@ -73,7 +73,7 @@ func (lc *ListenConfig) Listen(s *stack.Stack, addr *Addr) (*Listener, error) {
 		}
 	}
 	setBuffers(ep, lc.ReadBuffer, lc.WriteBuffer)
-	if terr := ep.Bind(addr.fullAddress()); terr != nil {
+	if terr := bindTo(ep, addr); terr != nil {
 		ep.Close()
 		return nil, opErr("bind", translate(terr, nil))
 	}

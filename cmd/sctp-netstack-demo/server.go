@@ -146,14 +146,15 @@ func listenAddrs(ip netip.Addr, port uint16, l *liveLinks) []*adapter.Addr {
 			has6 = has6 || p.Addr().Is6()
 		}
 	}
-	var as []*adapter.Addr
-	if has4 {
-		as = append(as, &adapter.Addr{IPs: []netip.Addr{netip.IPv4Unspecified()}, Port: port})
-	}
+	// An IPv6 wildcard listener is dual-stack: it takes IPv4 too, and its
+	// associations use every address of both families (multihoming).
 	if has6 {
-		as = append(as, &adapter.Addr{IPs: []netip.Addr{netip.IPv6Unspecified()}, Port: port})
+		return []*adapter.Addr{{IPs: []netip.Addr{netip.IPv6Unspecified()}, Port: port}}
 	}
-	return as
+	if has4 {
+		return []*adapter.Addr{{IPs: []netip.Addr{netip.IPv4Unspecified()}, Port: port}}
+	}
+	return nil
 }
 
 // serverTotals are the server's counters over all associations.

@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/waiter"
@@ -39,11 +38,29 @@ type association struct {
 	localAddr tcpip.Address
 	localPort uint16
 	peerPort  uint16
-	path      transport
+
+	// paths holds one transport per peer address (RFC 9260 6.4); primary
+	// is the one the user (or set-up) chose, where data goes while it is
+	// active. The first path is the one set-up ran on.
+	paths   []*transport
+	primary *transport
+	// localAddrs are our addresses the association may use and announces
+	// in its INIT or INIT ACK; empty means any of the stack's.
+	localAddrs []tcpip.Address
+	wildcard   bool         // the endpoint has a wildcard bind
+	families   addrFamilies // the address families the endpoint may use
+	// errorCount is the association's overall error counter (RFC 9260 8.1).
+	errorCount int
+	// sackPath is where the last DATA came from: SACKs go back there
+	// (RFC 9260 6.4).
+	sackPath   *transport
+	pathEvents []PathEvent
+	// keys are the demux entries of the association; guarded by dmx.mu.
+	keys []peerKey
 
 	// peerAddrs are the addresses the peer announced in its INIT or INIT
-	// ACK, besides path.addr (RFC 9260 5.2.1, 5.2.2: a restart may not add
-	// any).
+	// ACK, besides the first path's (RFC 9260 5.2.1, 5.2.2: a restart may
+	// not add any).
 	peerAddrs []tcpip.Address
 
 	myVtag, peerVtag        uint32
@@ -62,10 +79,6 @@ type association struct {
 	cookie         []byte // the peer's State Cookie, echoed
 	unrecParams    []byte // parameters of the INIT ACK to report (3.2.1)
 	preserve       uint32 // Cookie Preservative for the next INIT, ms
-
-	// Heartbeats (RFC 9260 8.3).
-	hbOutstanding bool
-	hbNonce       uint64
 
 	timers [numTimers]assocTimer
 
@@ -89,7 +102,7 @@ type association struct {
 	nodelay bool
 
 	pb       packetBuilder
-	txbuf    []buffer.Buffer
+	txbuf    []sealedPacket
 	flushing bool
 	notify   waiter.EventMask
 
@@ -133,14 +146,19 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 		rcvbuf:    p.opts.ReceiveBufferSize,
 		sndbuf:    p.opts.SendBufferSize,
 	}
-	a.path.init(r, &p.opts)
-	a.path.port = peerPort
+	t := &transport{port: peerPort}
+	t.init(r.RemoteAddress(), r, &p.opts)
+	t.state = PathActive // RFC 9260 5.4 rules 1 and 2
+	a.paths = append(a.paths, t)
+	a.primary = t
+	a.sackPath = t
 	a.t1rto = p.opts.RTOInitial
 	a.maxInitRetries = p.opts.MaxInitRetransmits
 	a.maxInitTimeout = p.opts.RTOMax
 	a.wantOut = p.opts.OutStreams
 	a.maxIn = p.opts.MaxInStreams
-	a.pb.init(a.path.pmtu, localPort, peerPort)
+	a.pb.init(t.pmtu, localPort, peerPort)
+	a.pb.to(t)
 	a.pb.sent = func(t header.ChunkType) {
 		p.stats.ChunksSent[t].Increment()
 		a.stats.ChunksSent[t].Increment()
@@ -176,11 +194,20 @@ func (a *association) timerDuration(id timerID) time.Duration {
 	case timerT5ShutdownGuard:
 		return 5 * o.RTOMax // RFC 9260 9.2: suggested 5 x RTO.Max
 	case timerHeartbeat:
-		return a.path.rto + o.HeartbeatInterval // RFC 9260 8.3
+		return a.heartbeatDue()
 	case timerSack:
 		return o.DelayedAckTime
+	case timerT3Rtx:
+		// RFC 9260 6.3.2: the RTO of the path the earliest outstanding
+		// chunk went to.
+		if len(a.out.inflight) > 0 && a.out.inflight[0].tp != nil {
+			return a.out.inflight[0].tp.rto
+		}
+		return a.dataPath().rto
+	case timerT2Shutdown:
+		return a.dataPath().rto
 	}
-	return a.path.rto
+	return a.primary.rto
 }
 
 // runLocked runs one event through the state table and carries out its
@@ -287,18 +314,31 @@ func (a *association) unlockAndFlush() {
 		a.flushing = true
 		for len(a.pb.out) > 0 {
 			a.txbuf = a.pb.take(a.txbuf[:0])
-			r := a.path.route
-			r.Acquire()
 			pkts := a.txbuf
-			pmtu := int64(a.path.pmtu)
-			a.mu.Unlock()
-			for _, v := range pkts {
+			for i := range pkts {
+				t := pkts[i].dst
+				if t == nil || t.route == nil {
+					t = a.dataPath()
+				}
 				// DF on what fits the path MTU (PMTU discovery, RFC 9260
 				// 7.3); a larger packet (an INIT ACK with a big cookie)
 				// may be fragmented.
-				a.p.writePacket(r, v, v.Size() <= pmtu)
+				pkts[i].df = int64(t.pmtu)
+				pkts[i].r = t.route
+				if pkts[i].r != nil {
+					pkts[i].r.Acquire()
+				}
 			}
-			r.Release()
+			a.mu.Unlock()
+			for i := range pkts {
+				pk := &pkts[i]
+				if pk.r == nil {
+					pk.b.Release() // no route to the peer: the packet is lost
+					continue
+				}
+				a.p.writePacket(pk.r, pk.b, pk.b.Size() <= pk.df)
+				pk.r.Release()
+			}
 			a.mu.Lock()
 			a.stats.PacketsSent.IncrementBy(uint64(len(pkts)))
 			clear(a.txbuf)
@@ -324,7 +364,11 @@ func (a *association) unlockAndFlush() {
 // release gives back what a deleted association holds: its route, its
 // share of the port, its place in the protocol's count.
 func (a *association) release() {
-	a.path.route.Release()
+	a.mu.Lock()
+	for _, t := range a.paths {
+		t.releaseRoute()
+	}
+	a.mu.Unlock()
 	a.p.assocCount.Add(-1)
 	a.dmx.removeAssoc(a)
 	a.dmx.decRef()

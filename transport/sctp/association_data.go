@@ -1,7 +1,6 @@
 package sctp
 
 import (
-	"encoding/binary"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -20,6 +19,9 @@ var tcpipZero tcpip.MonotonicTime
 func (a *association) processSack(c header.Chunk) {
 	now := a.p.stack.Clock().NowMonotonic()
 	var r sackResult
+	for _, t := range a.paths {
+		t.flightBefore, t.acked = t.flight, 0
+	}
 	if c.Type() == header.ChunkShutdown {
 		// A SHUTDOWN acknowledges up to its cumulative TSN; build a
 		// SACK-shaped view keeping the peer's last window.
@@ -36,24 +38,35 @@ func (a *association) processSack(c header.Chunk) {
 	if r.ignored {
 		return
 	}
-	p := &a.path
-	if r.haveRTT {
-		p.measure(time.Duration(r.rtt), &a.p.opts)
+	if r.haveRTT && r.rttPath != nil {
+		r.rttPath.measure(time.Duration(r.rtt), &a.p.opts)
+	}
+	inFR := a.out.fastRecovery && !r.exitFR && !r.enterFR
+	for _, t := range a.paths {
+		if t.acked > 0 {
+			// RFC 9260 8.1, 8.2: an acknowledgement of data sent to
+			// the path clears its error count and the association's.
+			a.pathHeard(t)
+		}
+		// RFC 9260 7.2.4 note: the cwnd rules for what was
+		// acknowledged first, then the reaction to loss.
+		t.onSackCwnd(t.acked, t.flightBefore, inFR)
 	}
 	if r.advanced {
-		// RFC 9260 8.1, 8.2: an acknowledgement clears the error counts.
-		p.errorCount = 0
+		a.errorCount = 0 // RFC 9260 8.1
 	}
 	if a.out.arwnd == 0 {
 		// RFC 9260 6.1 A: SACKs keep coming while the window is closed;
 		// unanswered probes do not count as errors.
-		p.errorCount = 0
+		a.errorCount = 0
+		for _, t := range a.paths {
+			t.errorCount = 0
+		}
 	}
-	// RFC 9260 7.2.4 note: the cwnd rules for what was acknowledged
-	// first, then the reaction to loss.
-	p.onSackCwnd(r.acked, r.flightBefore, a.out.fastRecovery && !r.exitFR && !r.enterFR)
 	if r.enterFR {
-		p.onFastLoss()
+		if t := r.fastPath; t != nil {
+			t.onFastLoss()
+		}
 		a.stats.FastRecoveries.Increment()
 	}
 	if r.fast > 0 {
@@ -61,7 +74,9 @@ func (a *association) processSack(c header.Chunk) {
 		a.stats.FastRetransmits.IncrementBy(uint64(r.fast))
 	}
 	if r.allAcked {
-		p.onAllAcked(now)
+		for _, t := range a.paths {
+			t.onAllAcked(now)
+		}
 	}
 	if r.acked > 0 {
 		a.notify |= waiter.WritableEvents
@@ -113,40 +128,56 @@ func (a *association) transmit() {
 		return
 	}
 	q := &a.out
-	p := &a.path
 	now := a.p.stack.Clock().NowMonotonic()
 	sent, restartT3 := false, false
-	sackFirst := func() {
+	// sackFirst bundles the SACK due with the first DATA (RFC 9260 6.1),
+	// on the path the DATA takes.
+	sackFirst := func(t *transport) {
 		if !sent && a.sackDue {
-			a.sendSack() // RFC 9260 6.1: bundle the SACK due with DATA
+			a.sendSackTo(t)
 		}
 		sent = true
+		a.pb.to(t)
 	}
 	if q.nrtx > 0 {
-		// Rule C, limited by cwnd; the first packet after a T3 (6.3.3
-		// E3) or a fast retransmit (7.2.4 step 3) goes regardless.
-		budget := a.pb.maxChunk()
+		// Rule C, limited by the cwnd of the path each chunk takes;
+		// the first packet after a T3 (6.3.3 E3) or a fast retransmit
+		// (7.2.4 step 3) goes regardless.
 		one := q.rtxOnePacket
 		q.rtxOnePacket = false
+		var budget int
+		var first *transport
 		for i, c := range q.inflight {
 			if !c.rtx {
 				continue
 			}
+			// RFC 9260 6.4: a chunk that timed out goes to another
+			// active path if there is one.
+			t := c.tp
+			if c.t3 || t == nil || !t.usable() {
+				t = a.altPath(t)
+			}
 			l := dataLen(c)
 			if one {
-				if l > budget && sent {
+				if first == nil {
+					first, budget = t, t.pmtu-header.SCTPCommonHeaderLen
+				}
+				if t != first || (l > budget && sent) {
 					break
 				}
 				budget -= l
-			} else if q.flight >= p.cwnd {
+			} else if t.flight >= t.cwnd {
 				break
 			}
-			sackFirst()
+			sackFirst(t)
 			a.pb.appendData(a.peerVtag, c)
 			c.rtx = false
 			q.nrtx--
 			c.sends++
+			c.tp = t
 			q.flight += c.size
+			t.flight += c.size
+			t.lastSend = now
 			if i == 0 {
 				restartT3 = true // 6.1: the earliest outstanding goes again
 			}
@@ -159,13 +190,14 @@ func (a *association) transmit() {
 	}
 	newData := false
 	if q.nrtx == 0 && q.pending() {
-		if len(q.inflight) == 0 {
+		p := a.dataPath()
+		if p.flight == 0 {
 			p.decayIdle(now) // 7.2.1: cwnd after an idle period
 		}
 		// Rule D: Max.Burst, by bounding the window for this round.
 		cwnd := p.cwnd
-		if mb := a.p.opts.MaxBurst * p.pmtu; q.flight+mb < cwnd {
-			cwnd = q.flight + mb
+		if mb := a.p.opts.MaxBurst * p.pmtu; p.flight+mb < cwnd {
+			cwnd = p.flight + mb
 		}
 		full := maxPayload(p.pmtu)
 		for q.pending() {
@@ -187,7 +219,7 @@ func (a *association) transmit() {
 				}
 				probe = true
 			}
-			if q.flight >= cwnd { // rule B, one packet's overbooking
+			if p.flight >= cwnd { // rule B, one packet's overbooking
 				break
 			}
 			// Nagle-like coalescing: with data outstanding, a packet
@@ -195,7 +227,7 @@ func (a *association) transmit() {
 			if !a.nodelay && len(q.inflight) > 0 && q.queued < full && !a.pb.hasData() {
 				break
 			}
-			sackFirst()
+			sackFirst(p)
 			newData = true
 			a.pb.appendData(a.peerVtag, c)
 			q.queue[q.qhead] = nil
@@ -203,10 +235,12 @@ func (a *association) transmit() {
 			q.queued -= c.size
 			c.sends = 1
 			c.sentAt = now
+			c.tp = p
 			q.inflight = append(q.inflight, c)
 			q.flight += c.size
+			p.flight += c.size
 			if !q.rttActive {
-				q.rttActive, q.rttTSN, q.rttStart = true, c.tsn, now
+				q.rttActive, q.rttTSN, q.rttStart, q.rttPath = true, c.tsn, now, p
 			}
 			a.stats.DataBytesSent.IncrementBy(uint64(c.size))
 			if probe {
@@ -219,11 +253,13 @@ func (a *association) transmit() {
 			clear(q.queue)
 			q.queue, q.qhead = q.queue[:0], 0
 		}
+		if sent {
+			p.lastSend = now
+		}
 	}
 	if !sent {
 		return
 	}
-	p.lastSend = now
 	// RFC 9260 6.1: the I bit when the send fills the window (more is
 	// waiting), or in SHUTDOWN-PENDING, so that the SACK comes without
 	// the delayed-ack wait. This keeps a window-limited sender from
@@ -237,51 +273,19 @@ func (a *association) transmit() {
 	}
 }
 
-// sendHeartbeat probes the path (RFC 9260 8.3). The info carries the send
-// time and a nonce that the ACK must echo.
-//
-// +checklocks:a.mu
-func (a *association) sendHeartbeat() {
-	if a.hbOutstanding {
-		a.path.errorCount++ // RFC 9260 8.3: an unanswered probe
-	}
-	a.hbNonce = uint64(a.p.randTag())<<32 | uint64(a.p.randTag())
-	var info [16]byte
-	binary.BigEndian.PutUint64(info[:], uint64(a.p.stack.Clock().NowMonotonic().Sub(tcpipZero)))
-	binary.BigEndian.PutUint64(info[8:], a.hbNonce)
-	l := header.PaddedLen(header.HeartbeatChunkLen(len(info)))
-	b := a.pb.reserve(a.peerVtag, l, header.ChunkHeartbeat)
-	header.HeartbeatChunk(b).Encode(&header.HeartbeatFields{Info: info[:]})
-	a.hbOutstanding = true
-}
-
-// processHeartbeatAck takes the echo of our probe: the path is alive and
-// the RTT is a sample (RFC 9260 8.3).
-//
-// +checklocks:a.mu
-func (a *association) processHeartbeatAck(c header.Chunk) {
-	info := header.HeartbeatChunk(c).Info().SenderSpecificInfo()
-	if len(info) != 16 || binary.BigEndian.Uint64(info[8:]) != a.hbNonce || !a.hbOutstanding {
-		return
-	}
-	sent := time.Duration(binary.BigEndian.Uint64(info))
-	now := a.p.stack.Clock().NowMonotonic().Sub(tcpipZero)
-	a.path.measure(now-sent, &a.p.opts)
-	a.hbOutstanding = false
-	a.path.errorCount = 0
-}
-
-// lowerPMTU takes an ICMP Packet Too Big into the path MTU, never below
+// lowerPMTU takes an ICMP Packet Too Big into path t's MTU, never below
 // the floor (RFC 9260 10 item 7, 8.3 of RFC 8899's spirit).
 //
 // +checklocks:a.mu
-func (a *association) lowerPMTU(mtu int) {
-	if mtu <= 0 || mtu >= a.path.pmtu {
+func (a *association) lowerPMTU(t *transport, mtu int) {
+	if mtu <= 0 || mtu >= t.pmtu {
 		return
 	}
 	mtu = max(mtu, a.p.opts.MinPMTU)
-	a.path.pmtu = mtu
-	a.pb.mtu = mtu
+	t.pmtu = mtu
+	if a.pb.dst == t {
+		a.pb.mtu = mtu
+	}
 	// Messages not yet begun go out in chunks that fit.
-	a.out.refragment(mtu)
+	a.out.refragment(a.minPMTU())
 }

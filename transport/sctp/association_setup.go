@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/waiter"
 )
 
@@ -11,9 +12,10 @@ import (
 // (RFC 9260 5.1 C).
 //
 // +checklocks:a.mu
-func (a *association) processInitAck(ii *initInfo) {
+func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	a.peerVtag = ii.tag
 	a.peerAddrs = append(a.peerAddrs[:0], ii.addrs[:ii.naddrs]...)
+	a.addPeerAddrs(src)
 	a.peerInitTSN = ii.tsn
 	a.outStreams = min(a.wantOut, ii.mis)
 	a.inStreams = min(a.maxIn, ii.os)
@@ -40,6 +42,7 @@ func (a *association) processInitAck(ii *initInfo) {
 func (a *association) fromCookie(c *cookieData) {
 	a.myVtag, a.peerVtag = c.localTag, c.peerTag
 	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
+	a.addPeerAddrs(tcpip.Address{})
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
@@ -81,13 +84,16 @@ func (a *association) restartFromCookie(c *cookieData) {
 	a.in.init(c.peerTSN)
 	a.ulp.nstreams = int(c.inStreams)
 	a.out.init(c.localTSN, c.outStreams, c.peerRwnd)
-	a.path.resetCongestion()
-	a.path.errorCount = 0
-	a.path.rto = a.p.opts.RTOInitial
-	a.path.measured = false
+	for _, t := range a.paths {
+		t.resetCongestion()
+		t.errorCount, t.flight = 0, 0
+		t.rto = a.p.opts.RTOInitial
+		t.measured = false
+		t.hbOutstanding = false
+	}
+	a.errorCount = 0
 	a.localTieTag, a.peerTieTag = 0, 0
 	a.peerClosed = false
-	a.hbOutstanding = false
 	a.pktsUnacked, a.sackDue, a.sackNow = 0, false, false
 	a.notify |= waiter.WritableEvents
 }
@@ -110,6 +116,7 @@ func (p *protocol) assocFromCookie(ctx *smContext, ev *event, x *execEnv) *assoc
 	a.passive = true
 	ep.attach(a, x.dmx, c.localAddr, c.localPort) // before a.mu: lock order
 	a.mu.Lock()
+	a.setLocalAddrs(ctx.lBound, ctx.lFam, c.peerAddr)
 	a.rcvbuf, a.sndbuf = ep.rcvbufSize(), ep.sndbufSize()
 	a.wantOut, a.maxIn = l.initOut, l.initMaxIn
 	a.nodelay = ep.noDelay.Load()

@@ -27,7 +27,7 @@ func newCwndScript(t *testing.T) *cwndScript {
 	a := c.getAssoc()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	require.Equal(t, 1480, a.path.pmtu)
+	require.Equal(t, 1480, a.primary.pmtu)
 	return &cwndScript{t: t, a: a, base: a.out.nextTSN - 1}
 }
 
@@ -68,8 +68,8 @@ func (s *cwndScript) check(step string, cwnd, ssthresh, flightChunks int) {
 	a := s.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	require.Equal(s.t, cwnd, a.path.cwnd, "%s: cwnd", step)
-	require.Equal(s.t, ssthresh, a.path.ssthresh, "%s: ssthresh", step)
+	require.Equal(s.t, cwnd, a.primary.cwnd, "%s: cwnd", step)
+	require.Equal(s.t, ssthresh, a.primary.ssthresh, "%s: ssthresh", step)
 	require.Equal(s.t, flightChunks*1452, a.out.flight, "%s: flight", step)
 }
 
@@ -155,19 +155,19 @@ func TestCwndTrace(t *testing.T) {
 	// 7.2.2: partial_bytes_acked gathers acked bytes while the window is
 	// full; when it reaches cwnd, cwnd += PMTU and pba -= cwnd.
 	s.a.mu.Lock()
-	require.Equal(t, 0, s.a.path.pba)
+	require.Equal(t, 0, s.a.primary.pba)
 	s.a.mu.Unlock()
 	// The window was not full before this SACK (flight 7260 < 7372): pba
 	// still counts (7.2.2: only the increase needs a full window).
 	s.sack(30) // 3 chunks: pba 4356 < 7372
 	s.a.mu.Lock()
-	require.Equal(t, 3*1452, s.a.path.pba)
-	require.Equal(t, 7372, s.a.path.cwnd)
+	require.Equal(t, 3*1452, s.a.primary.pba)
+	require.Equal(t, 7372, s.a.primary.cwnd)
 	s.a.mu.Unlock()
 	s.sack(33) // pba 8712 >= 7372: cwnd 8852, pba 1340
 	s.a.mu.Lock()
-	require.Equal(t, 7372+P, s.a.path.cwnd)
-	require.Equal(t, 6*1452-7372, s.a.path.pba)
+	require.Equal(t, 7372+P, s.a.primary.cwnd)
+	require.Equal(t, 6*1452-7372, s.a.primary.pba)
 	s.a.mu.Unlock()
 }
 

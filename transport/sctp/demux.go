@@ -31,6 +31,10 @@ type demux struct {
 	id        stack.TransportEndpointID
 	res       ports.Reservation
 	nic       tcpip.NICID
+	// more are the registrations of the further addresses of a bindx
+	// (RFC 6458 8.1), on the same port. Changed only before the port is
+	// used, under the owning endpoint's mu.
+	more []demuxReg
 
 	mu sync.RWMutex
 	// +checklocks:mu
@@ -45,10 +49,16 @@ type demux struct {
 
 var _ stack.TransportEndpoint = (*demux)(nil)
 
+// demuxReg is one registration of a demux with the stack.
+type demuxReg struct {
+	netProtos []tcpip.NetworkProtocolNumber
+	id        stack.TransportEndpointID
+	res       ports.Reservation
+}
+
 // bindPort reserves the port and registers a demux for it, holding one
 // reference for the caller.
-func (p *protocol) bindPort(netProto tcpip.NetworkProtocolNumber, addr tcpip.Address, port uint16, nic tcpip.NICID, flags ports.Flags) (*demux, tcpip.Error) {
-	netProtos := []tcpip.NetworkProtocolNumber{netProto}
+func (p *protocol) bindPort(netProtos []tcpip.NetworkProtocolNumber, addr tcpip.Address, port uint16, nic tcpip.NICID, flags ports.Flags) (*demux, tcpip.Error) {
 	res := ports.Reservation{
 		Networks:     netProtos,
 		Transport:    ProtocolNumber,
@@ -94,7 +104,45 @@ func (d *demux) decRef() {
 	if last {
 		d.p.stack.UnregisterTransportEndpoint(d.netProtos, ProtocolNumber, d.id, d, d.res.Flags, d.nic)
 		d.p.stack.ReleasePort(d.res)
+		for _, r := range d.more {
+			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.nic)
+			d.p.stack.ReleasePort(r.res)
+		}
 	}
+}
+
+// addAddr registers the demux for one more local address on its port
+// (bindx add, RFC 6458 8.1).
+func (d *demux) addAddr(netProto tcpip.NetworkProtocolNumber, addr tcpip.Address, flags ports.Flags) tcpip.Error {
+	netProtos := []tcpip.NetworkProtocolNumber{netProto}
+	res := d.res
+	res.Networks = netProtos
+	res.Addr = addr
+	res.Flags = flags
+	id := stack.TransportEndpointID{LocalPort: d.id.LocalPort, LocalAddress: addr}
+	if _, err := d.p.stack.ReservePort(d.p.stack.SecureRNG(), res, nil); err != nil {
+		return err
+	}
+	if err := d.p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, id, d, flags, d.nic); err != nil {
+		d.p.stack.ReleasePort(res)
+		return err
+	}
+	d.more = append(d.more, demuxReg{netProtos: netProtos, id: id, res: res})
+	return nil
+}
+
+// removeAddr undoes addAddr for addr (bindx remove); false if addr was
+// not added that way.
+func (d *demux) removeAddr(addr tcpip.Address) bool {
+	for i, r := range d.more {
+		if r.id.LocalAddress == addr {
+			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.nic)
+			d.p.stack.ReleasePort(r.res)
+			d.more = append(d.more[:i], d.more[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // getListener returns the port's listener, if any.
@@ -111,25 +159,50 @@ func (d *demux) setListener(l *Endpoint) {
 	d.mu.Unlock()
 }
 
-// addAssoc enters an association; false if the peer has one already.
+// addAssoc enters an association under every peer address it has; false
+// if the peer has one already on its first address.
+//
+// +checklocks:a.mu
 func (d *demux) addAssoc(a *association) bool {
-	k := peerKey{a.path.addr, a.peerPort}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.assocs[k]; ok {
+	if _, ok := d.assocs[peerKey{a.primary.addr, a.peerPort}]; ok {
 		return false
 	}
-	d.assocs[k] = a
+	for _, t := range a.paths {
+		d.addKeyLocked(a, t.addr)
+	}
 	return true
+}
+
+// addKey enters one more peer address of a: packets from any listed peer
+// address belong to the association (RFC 9260 6.4). An address another
+// association holds stays with it.
+func (d *demux) addKey(a *association, addr tcpip.Address) {
+	d.mu.Lock()
+	d.addKeyLocked(a, addr)
+	d.mu.Unlock()
+}
+
+// +checklocks:d.mu
+func (d *demux) addKeyLocked(a *association, addr tcpip.Address) {
+	k := peerKey{addr, a.peerPort}
+	if _, ok := d.assocs[k]; ok {
+		return
+	}
+	d.assocs[k] = a
+	a.keys = append(a.keys, k)
 }
 
 // removeAssoc takes a out of the table.
 func (d *demux) removeAssoc(a *association) {
-	k := peerKey{a.path.addr, a.peerPort}
 	d.mu.Lock()
-	if d.assocs[k] == a {
-		delete(d.assocs, k)
+	for _, k := range a.keys {
+		if d.assocs[k] == a {
+			delete(d.assocs, k)
+		}
 	}
+	a.keys = nil
 	d.mu.Unlock()
 }
 

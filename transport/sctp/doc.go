@@ -1,6 +1,7 @@
 // Package sctp implements SCTP (RFC 9260) as a transport protocol for
 // gVisor's netstack: one-to-one (TCP-style, RFC 6458 4) endpoints with the
-// association lifecycle of RFC 9260 sections 5, 8, 9 and 10.
+// association lifecycle of RFC 9260 sections 5, 8, 9 and 10, reliable
+// multi-stream transfer (6, 7) and multihoming (5.4, 6.4, 8).
 //
 // # Use
 //
@@ -25,6 +26,27 @@
 // turns off the Nagle-like coalescing of small messages;
 // SetSendBufferSize and SetReceiveBufferSize size the buffers. Stats(s)
 // returns the protocol's counters, Endpoint.Stats the association's.
+//
+// # Multihoming
+//
+// An association keeps one path (transport.go) per peer address, each
+// with its own route and source address, RTO, cwnd, error counter, path
+// MTU, heartbeat schedule and state: UNCONFIRMED, ACTIVE, POTENTIALLY
+// FAILED (RFC 7829) or INACTIVE. BindAddrs and UnbindAddrs are sctp_bindx,
+// ConnectAddrs sctp_connectx; an unbound or wildcard endpoint uses every
+// address of the stack (both families for an IPv6 endpoint that is not
+// V6ONLY) and lists them in its INIT or INIT ACK. Addresses the peer lists
+// are confirmed by a HEARTBEAT carrying a random nonce before data uses
+// them (RFC 9260 5.4, heartbeat.go). New data goes to the primary path
+// while it is active (SetPrimary), else to another active path; a chunk
+// that timed out is retransmitted to another active path; a path leaves
+// the rotation after PotentiallyFailedMaxRetrans+1 timeouts and is probed
+// every RTO until it answers, and the association fails after
+// Association.Max.Retrans errors (association_paths.go). Paths lists the
+// paths (SCTP_GET_PEER_ADDR_INFO), PathEvents the changes
+// (SCTP_PEER_ADDR_CHANGE), SetPathParams sets HB.interval,
+// Path.Max.Retrans and turns heartbeats off, RequestHeartbeatTo probes on
+// demand. Routes are looked up again when a path fails.
 //
 // Errors: ErrConnectionRefused when the peer refuses the set-up (ABORT,
 // ICMP unreachable); ErrTimeout when T1 runs out (Max.Init.Retransmits) or
@@ -59,9 +81,9 @@
 // packets share by reference) and at most once on the way in (a large
 // payload stays in the received packet's memory).
 //
-// Each bound port registers one demux with the stack (demux.go); it finds
-// associations in its own table by peer address and port, so that
-// multihoming can come later. Packets are processed inline on the link's
+// Each bound port registers one demux with the stack (demux.go), once per
+// address of a bindx; it finds associations in its own table by peer
+// address and port, under every address of the peer. Packets are processed inline on the link's
 // goroutine under the association's mutex; the packets they produce are
 // written after the mutex is released. Timers run on the stack's clock.
 package sctp

@@ -48,6 +48,11 @@ type Endpoint struct {
 	dmx *demux // our share of the bound port, nil if not bound
 	// +checklocks:mu
 	localAddr tcpip.Address
+	// bound are the addresses bound explicitly (Bind, BindAddrs: RFC 6458
+	// 8.1 sctp_bindx); empty for a wildcard bind, which covers every
+	// address of the stack.
+	// +checklocks:mu
+	bound []tcpip.Address
 	// +checklocks:mu
 	localPort uint16
 	// assoc is set once, by Connect or when accepted, under mu.
@@ -144,20 +149,19 @@ func (e *Endpoint) bindLocked(addr tcpip.FullAddress) tcpip.Error {
 	if e.state != EndpointInitial {
 		return &tcpip.ErrAlreadyBound{}
 	}
-	if addr.Addr.Len() != 0 {
-		if (addr.Addr.Len() == 4) != (e.netProto == 0x0800) {
-			return &tcpip.ErrBadLocalAddress{}
-		}
-		if e.stack.CheckLocalAddress(addr.NIC, e.netProto, addr.Addr) == 0 {
-			return &tcpip.ErrBadLocalAddress{}
-		}
+	if err := e.checkBindAddr(addr); err != nil {
+		return err
 	}
-	d, err := e.p.bindPort(e.netProto, addr.Addr, addr.Port, addr.NIC, e.portFlags())
+	d, err := e.p.bindPort(e.bindProtos(addr.Addr), addr.Addr, addr.Port, addr.NIC, e.portFlags())
 	if err != nil {
 		return err
 	}
 	e.dmx = d
 	e.localAddr = addr.Addr
+	e.bound = nil
+	if addr.Addr.Len() != 0 {
+		e.bound = append(e.bound, addr.Addr)
+	}
 	e.localPort = d.id.LocalPort
 	e.state = EndpointBound
 	return nil
@@ -167,6 +171,14 @@ func (e *Endpoint) bindLocked(addr tcpip.FullAddress) tcpip.Error {
 // returns ErrConnectStarted; the endpoint turns writable when the
 // association is up, and LastError then tells success from failure.
 func (e *Endpoint) Connect(addr tcpip.FullAddress) tcpip.Error {
+	return e.ConnectAddrs([]tcpip.FullAddress{addr})
+}
+
+// ConnectAddrs is Connect to a multihomed peer (RFC 6458 9.9
+// sctp_connectx): the INIT goes to the first address (and to the others
+// on retransmissions), and every address given is a confirmed path from
+// the start (RFC 9260 5.4 rule 1). All must share one port.
+func (e *Endpoint) ConnectAddrs(addrs []tcpip.FullAddress) tcpip.Error {
 	e.mu.Lock()
 	if a := e.assoc; a != nil {
 		e.mu.Unlock()
@@ -187,15 +199,37 @@ func (e *Endpoint) Connect(addr tcpip.FullAddress) tcpip.Error {
 	case EndpointClosed:
 		return &tcpip.ErrClosedForSend{}
 	}
-	if addr.Port == 0 || addr.Addr.Len() == 0 {
+	if len(addrs) == 0 || len(addrs) > maxPeerAddrs {
 		return &tcpip.ErrBadAddress{}
 	}
-	r, err := e.stack.FindRoute(addr.NIC, e.localAddr, addr.Addr, e.netProto, false)
+	addr := addrs[0]
+	for _, ad := range addrs {
+		if ad.Port == 0 || ad.Addr.Len() == 0 || ad.Port != addr.Port || !e.familyOK(ad.Addr) {
+			return &tcpip.ErrBadAddress{}
+		}
+	}
+	var local tcpip.Address
+	if len(e.bound) > 0 {
+		local = e.bound[0]
+		for _, l := range e.bound {
+			if l.Len() == addr.Addr.Len() {
+				local = l
+				break
+			}
+		}
+	}
+	if local.Len() != addr.Addr.Len() {
+		local = tcpip.Address{}
+	}
+	r, err := e.stack.FindRoute(addr.NIC, local, addr.Addr, protoOf(addr.Addr), false)
 	if err != nil {
 		return err
 	}
 	if e.state == EndpointInitial {
-		if err := e.bindLocked(tcpip.FullAddress{Addr: r.LocalAddress(), NIC: addr.NIC}); err != nil {
+		// An unbound endpoint binds to the wildcard address, so that the
+		// association may use every address of the stack (RFC 6458 3.1.3
+		// autobind, as Linux does).
+		if err := e.bindLocked(tcpip.FullAddress{NIC: addr.NIC}); err != nil {
 			r.Release()
 			return err
 		}
@@ -204,6 +238,10 @@ func (e *Endpoint) Connect(addr tcpip.FullAddress) tcpip.Error {
 	d.incRef()
 	a := e.p.newAssociation(d, e, r, e.localPort, addr.Port)
 	a.mu.Lock()
+	a.setLocalAddrs(e.bound, e.families(), addr.Addr)
+	for _, ad := range addrs[1:] {
+		a.addPath(ad.Addr, PathActive) // RFC 9260 5.4 rule 1
+	}
 	a.myVtag = e.p.randTag()
 	a.myInitTSN = e.p.randTag()
 	a.rcvbuf, a.sndbuf = e.rcvbufSize(), e.sndbufSize()
@@ -287,7 +325,7 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 	}
 	m, n, done, werr := a.ulp.read(dst, count, peek)
 	ri.RecvInfo = RecvInfo{Stream: m.sid, SSN: m.ssn, PPID: m.ppid, TSN: m.tsn, AssocID: a.id, Unordered: m.unordered, Complete: done}
-	ri.peerAddr, ri.peerPort = a.path.addr, a.peerPort
+	ri.peerAddr, ri.peerPort = a.primary.addr, a.peerPort
 	ev := event{typ: evPrmReceive}
 	a.runLocked(&ev)
 	a.unlockAndFlush()
@@ -439,7 +477,7 @@ func (e *Endpoint) GetRemoteAddress() (tcpip.FullAddress, tcpip.Error) {
 	if !a.connected {
 		return tcpip.FullAddress{}, &tcpip.ErrNotConnected{}
 	}
-	return tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort}, nil
+	return tcpip.FullAddress{Addr: a.primary.addr, Port: a.peerPort}, nil
 }
 
 // SetSockOpt implements tcpip.Endpoint.
@@ -505,7 +543,7 @@ func (e *Endpoint) Info() tcpip.EndpointInfo {
 	info := &stack.TransportEndpointInfo{NetProto: e.netProto, TransProto: ProtocolNumber}
 	info.ID.LocalAddress, info.ID.LocalPort = e.localAddr, e.localPort
 	if a := e.assoc; a != nil {
-		info.ID.RemoteAddress, info.ID.RemotePort = a.path.addr, a.peerPort
+		info.ID.RemoteAddress, info.ID.RemotePort = a.primary.addr, a.peerPort
 	}
 	return info
 }

@@ -37,6 +37,7 @@ func (e *Endpoint) listenParams(ctx *smContext) (listening, room bool) {
 		return false, false
 	}
 	ctx.lOut, ctx.lMaxIn, ctx.lRcvbuf = e.initOut, e.initMaxIn, e.rcvbufSize()
+	ctx.lBound, ctx.lFam = e.bound, e.families() // bound is fixed once listening
 	return true, len(e.acceptQ) < e.backlog
 }
 

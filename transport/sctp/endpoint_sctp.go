@@ -147,14 +147,14 @@ func (e *Endpoint) Status() (AssocStatus, tcpip.Error) {
 		OutStreams: a.outStreams,
 		InStreams:  a.inStreams,
 		LocalAddr:  tcpip.FullAddress{Addr: a.localAddr, Port: a.localPort},
-		PeerAddr:   tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort},
+		PeerAddr:   tcpip.FullAddress{Addr: a.primary.addr, Port: a.peerPort},
 		PeerRwnd:   a.out.rwnd(),
 		Rwnd:       a.ulp.rwnd(),
 		Unacked:    a.out.buffered - pending,
 		Pending:    pending,
 		Primary: PathStatus{
-			Addr: tcpip.FullAddress{Addr: a.path.addr, Port: a.peerPort},
-			Cwnd: a.path.cwnd, SRTT: a.path.srtt, RTO: a.path.rto, MTU: a.path.pmtu,
+			Addr: tcpip.FullAddress{Addr: a.primary.addr, Port: a.peerPort},
+			Cwnd: a.primary.cwnd, SRTT: a.primary.srtt, RTO: a.primary.rto, MTU: a.primary.pmtu,
 		},
 		Restarts: a.restarts,
 	}, nil

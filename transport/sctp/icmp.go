@@ -3,6 +3,8 @@ package sctp
 import (
 	"encoding/binary"
 
+	"gvisor.dev/gvisor/pkg/tcpip"
+	gheader "gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
@@ -30,6 +32,8 @@ func (p *protocol) handleICMP(d *demux, transErr stack.TransportError, pkt *stac
 		return
 	}
 	h := header.SCTP(b)
+	// The address the packet was sent to names the path (RFC 9260 10).
+	dst := icmpDest(pkt)
 	peerPort, vtag := h.DestinationPort(), h.VerificationTag()
 	// Item 6: tag 0 is only ours for an INIT whose Initiate Tag is ours.
 	var initTag uint32
@@ -58,10 +62,23 @@ func (p *protocol) handleICMP(d *demux, transErr stack.TransportError, pkt *stac
 			continue
 		}
 		p.stats.ICMPErrors.Increment()
-		ev := event{typ: evType, mtu: transErr.Info()}
+		ev := event{typ: evType, mtu: transErr.Info(), addr: dst}
 		a.runLocked(&ev)
 		a.unlockAndFlush()
 		return
 	}
 	p.stats.ICMPIgnored.Increment()
+}
+
+// icmpDest returns the destination address of the packet an ICMP error
+// quotes, or the unspecified address when it is not at hand.
+func icmpDest(pkt *stack.PacketBuffer) tcpip.Address {
+	nh := pkt.NetworkHeader().Slice()
+	switch {
+	case len(nh) >= gheader.IPv4MinimumSize && nh[0]>>4 == 4:
+		return gheader.IPv4(nh).DestinationAddress()
+	case len(nh) >= gheader.IPv6MinimumSize && nh[0]>>4 == 6:
+		return gheader.IPv6(nh).DestinationAddress()
+	}
+	return tcpip.Address{}
 }

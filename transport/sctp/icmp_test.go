@@ -70,7 +70,7 @@ func TestShutdownICMPPacketTooBig(t *testing.T) {
 		d.HandleError(fakeTransportError{kind: stack.PacketTooBigTransportError, info: mtu}, pkt)
 	}
 	a.mu.Lock()
-	peerTag, before := a.peerVtag, a.path.pmtu
+	peerTag, before := a.peerVtag, a.primary.pmtu
 	a.mu.Unlock()
 	send(1000, peerTag^1) // wrong tag: ignored
 	st, _ := c.Status()

@@ -27,6 +27,12 @@ const refPayloadMin = 512
 func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 	tsn := d.TSN()
 	a.sackDue = true
+	if pi != nil {
+		// RFC 9260 6.4: the SACK goes back where the DATA came from.
+		if t := a.pathFor(pi.srcAddr); t != nil {
+			a.sackPath = t
+		}
+	}
 	if d.Immediate() {
 		// RFC 9260 6.2: the sender asked for the SACK without delay.
 		a.sackNow = true

@@ -21,6 +21,13 @@ type Options struct {
 	AssociationMaxRetrans int
 	// PathMaxRetrans is Path.Max.Retrans (RFC 9260 8.2).
 	PathMaxRetrans int
+	// PotentiallyFailedMaxRetrans is PFMR of RFC 7829: a path with more
+	// errors than this, and not more than PathMaxRetrans, is Potentially
+	// Failed and gets no new data while another path is active. Default
+	// 0: a path is left after its first timeout. DisablePotentiallyFailed
+	// turns the PF state off (RFC 9260 alone).
+	PotentiallyFailedMaxRetrans int
+	DisablePotentiallyFailed    bool
 	// OutStreams is the number of outbound streams we ask for, MaxInStreams
 	// the most inbound streams we allow (RFC 9260 5.1.1). Default 10 / 65535
 	// as in Linux.

@@ -26,12 +26,13 @@ type outChunk struct {
 	v      *buffer.View // the payload; released when acknowledged or dropped
 	size   int
 	sentAt tcpip.MonotonicTime
-	sends  uint8 // transmissions so far
-	rtx    bool  // marked for retransmission
-	gapAck bool  // reported received in a Gap Ack Block
-	misses uint8 // miss indications (RFC 9260 7.2.4)
-	fastRt bool  // fast-retransmitted already: not again (7.2.4 step 5)
-	t3     bool  // marked by T3-rtx (for the statistics)
+	sends  uint8      // transmissions so far
+	rtx    bool       // marked for retransmission
+	gapAck bool       // reported received in a Gap Ack Block
+	misses uint8      // miss indications (RFC 9260 7.2.4)
+	fastRt bool       // fast-retransmitted already: not again (7.2.4 step 5)
+	t3     bool       // marked by T3-rtx (for the statistics)
+	tp     *transport // the path of its last transmission
 	// sackGen is the SACK that last reported it in a Gap Ack Block, to
 	// notice reneging (RFC 9260 6.2.1 D iii).
 	sackGen uint32
@@ -85,6 +86,7 @@ type outqueue struct {
 	rttTSN    uint32
 	rttStart  tcpip.MonotonicTime
 	rttActive bool
+	rttPath   *transport
 
 	free []*outChunk
 
@@ -300,6 +302,7 @@ func (q *outqueue) markRtx(c *outChunk) {
 	c.rtx = true
 	q.nrtx++
 	q.flight -= c.size
+	c.leaveFlight()
 	if q.rttActive && q.rttTSN == c.tsn {
 		q.rttActive = false
 	}
@@ -316,6 +319,9 @@ func (q *outqueue) drop(keep bool) {
 		q.freeChunk(c)
 	}
 	for _, c := range q.inflight {
+		if !c.rtx && !c.gapAck {
+			c.leaveFlight()
+		}
 		q.freeChunk(c)
 	}
 	clear(q.queue)
@@ -344,6 +350,21 @@ func (q *outqueue) collectUnsent() {
 	}
 	for _, c := range q.queue[q.qhead:] {
 		add(c, false)
+	}
+}
+
+// leaveFlight takes c out of its path's flight size.
+func (c *outChunk) leaveFlight() {
+	if c.tp != nil {
+		c.tp.flight -= c.size
+	}
+}
+
+// ackedOn credits c's path with its acknowledgement, for that path's
+// cwnd and error counter (RFC 9260 7.2, 8.2).
+func (c *outChunk) ackedOn() {
+	if c.tp != nil {
+		c.tp.acked += c.size
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
@@ -21,6 +22,9 @@ type packetBuilder struct {
 	mtu     int
 	srcPort uint16
 	dstPort uint16
+	// dst is the path the packets being built go to (nil for the replies
+	// of the CLOSED state, which have their own route).
+	dst *transport
 
 	open   bool
 	pieces []*buffer.View // sealed pieces of the packet being built
@@ -34,7 +38,7 @@ type packetBuilder struct {
 	// nil if it has none, for setImmediate.
 	lastData []byte
 
-	out []buffer.Buffer
+	out []sealedPacket
 	// sent is called for every chunk type of every sealed packet.
 	sent func(t header.ChunkType)
 }
@@ -44,6 +48,27 @@ func (p *packetBuilder) init(mtu int, src, dst uint16) {
 	p.mtu = mtu
 	p.srcPort = src
 	p.dstPort = dst
+}
+
+// sealedPacket is a finished packet and the path it goes to; the route
+// and DF flag are filled in when it is written.
+type sealedPacket struct {
+	b   buffer.Buffer
+	dst *transport
+	r   *stack.Route
+	df  int64
+}
+
+// to makes t the destination of the chunks that follow: a packet goes to
+// one path, so a change of path seals the packet being built (RFC 9260
+// 6.4), and the MTU becomes t's.
+func (p *packetBuilder) to(t *transport) {
+	if t == p.dst && t.pmtu == p.mtu {
+		return
+	}
+	p.seal()
+	p.dst = t
+	p.mtu = t.pmtu
 }
 
 // empty reports whether no packet is being built.
@@ -188,11 +213,11 @@ func (p *packetBuilder) seal() {
 	}
 	clear(p.pieces)
 	p.pieces = p.pieces[:0]
-	p.out = append(p.out, b)
+	p.out = append(p.out, sealedPacket{b: b, dst: p.dst})
 }
 
 // take moves the sealed packets to dst.
-func (p *packetBuilder) take(dst []buffer.Buffer) []buffer.Buffer {
+func (p *packetBuilder) take(dst []sealedPacket) []sealedPacket {
 	dst = append(dst, p.out...)
 	clear(p.out)
 	p.out = p.out[:0]
@@ -212,7 +237,7 @@ func (p *packetBuilder) release() {
 	p.pieces = p.pieces[:0]
 	p.open = false
 	for i := range p.out {
-		p.out[i].Release()
+		p.out[i].b.Release()
 	}
 	clear(p.out)
 	p.out = p.out[:0]

@@ -249,7 +249,7 @@ func TestPacketBuilderFillsToMTU(t *testing.T) {
 	pkts := pb.take(nil)
 	total := 0
 	for i, p := range pkts {
-		data := p.Flatten()
+		data := p.b.Flatten()
 		require.LessOrEqual(t, len(data), mtu, "packet %d over the MTU", i)
 		it := header.NewChunkIter(data[header.SCTPCommonHeaderLen:])
 		n := 0
@@ -266,11 +266,11 @@ func TestPacketBuilderFillsToMTU(t *testing.T) {
 		require.True(t, header.SCTP(data).Checksum() != 0)
 		if i+1 < len(pkts) {
 			// Not sealed early: the next packet's first chunk did not fit.
-			next := pkts[i+1].Flatten()
+			next := pkts[i+1].b.Flatten()
 			first := header.Chunk(next[header.SCTPCommonHeaderLen:])
 			require.Greater(t, len(data)+header.PaddedLen(int(first.Length())), mtu)
 		}
-		p.Release()
+		p.b.Release()
 	}
 	require.Equal(t, len(sizes), total)
 }
@@ -430,7 +430,7 @@ func TestPacketBuilderControlNeverAfterData(t *testing.T) {
 	header.SackChunk(b).Encode(&header.SackFields{CumTSNAck: 1})
 	pb.seal()
 	for i, p := range pb.take(nil) {
-		it := header.NewChunkIter(p.Flatten()[header.SCTPCommonHeaderLen:])
+		it := header.NewChunkIter(p.b.Flatten()[header.SCTPCommonHeaderLen:])
 		seenData := false
 		for c, ok := it.Next(); ok; c, ok = it.Next() {
 			if c.Type() == header.ChunkData {

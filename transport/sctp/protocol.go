@@ -244,7 +244,7 @@ func (p *protocol) handleClosed(d *demux, pi *packetInfo, chunks []byte, now int
 	p.execute(&ctx, &ev, &cmds, &x)
 	pb.seal()
 	for _, v := range pb.take(nil) {
-		p.writePacket(r, v, false)
+		p.writePacket(r, v.b, false)
 	}
 	a := x.newAssoc
 	if a == nil {

@@ -15,9 +15,23 @@ import (
 //
 // +checklocks:a.mu
 func (a *association) sendSack() {
+	t := a.sackPath
+	if t == nil || t.route == nil || (t.state != PathActive && t.state != PathUnconfirmed) {
+		// A path we find failing ourselves takes no replies either.
+		t = a.dataPath()
+	}
+	a.sendSackTo(t)
+}
+
+// sendSackTo builds a SACK for path t: reply chunks go back where the DATA
+// came from (RFC 9260 6.4), or with the DATA they are bundled with.
+//
+// +checklocks:a.mu
+func (a *association) sendSackTo(t *transport) {
+	a.pb.to(t)
 	// RFC 9260 6.2: as many Gap Ack Blocks as fit in a packet of the
 	// path MTU with the duplicates.
-	room := (a.path.pmtu - header.SCTPCommonHeaderLen - header.SackChunkHeaderLen - 4*len(a.in.dups)) / 4
+	room := (t.pmtu - header.SCTPCommonHeaderLen - header.SackChunkHeaderLen - 4*len(a.in.dups)) / 4
 	a.gapScratch = a.in.gapBlocks(a.gapScratch[:0], max(room, 1))
 	rwnd := a.ulp.rwnd()
 	l := header.SackChunkLen(len(a.gapScratch), len(a.in.dups))
@@ -41,10 +55,12 @@ type sackResult struct {
 	acked        int  // bytes newly acknowledged, by cum or gap
 	rtt          int64
 	haveRTT      bool
-	fast         int  // chunks newly marked for fast retransmission
-	enterFR      bool // Fast Recovery starts (7.2.4 step 2, 6)
-	exitFR       bool // Fast Recovery ended (6.2.1 D iv)
-	reneged      bool // gap-acked data is reported missing (6.2.1 D iii)
+	rttPath      *transport // where the measured chunk went
+	fastPath     *transport // where a chunk newly fast-retransmitted went
+	fast         int        // chunks newly marked for fast retransmission
+	enterFR      bool       // Fast Recovery starts (7.2.4 step 2, 6)
+	exitFR       bool       // Fast Recovery ended (6.2.1 D iv)
+	reneged      bool       // gap-acked data is reported missing (6.2.1 D iii)
 	flightBefore int
 	allAcked     bool
 }
@@ -71,10 +87,12 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 		} else {
 			r.acked += c.size
 			htna, haveHTNA = c.tsn, true
+			c.ackedOn()
 			if c.rtx {
 				q.nrtx--
 			} else {
 				q.flight -= c.size
+				c.leaveFlight()
 			}
 		}
 		q.buffered -= c.size
@@ -92,7 +110,7 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 	}
 	if q.rttActive && tsnLTE(q.rttTSN, cum) {
 		q.rttActive = false
-		r.rtt, r.haveRTT = int64(now.Sub(q.rttStart)), true
+		r.rtt, r.haveRTT, r.rttPath = int64(now.Sub(q.rttStart)), true, q.rttPath
 	}
 	// Gap Ack Blocks: the chunks they cover leave the flight.
 	q.gen++
@@ -123,10 +141,11 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 			q.ngap++
 			covered++
 			r.acked += c.size
+			c.ackedOn()
 			if q.rttActive && q.rttTSN == c.tsn {
 				// 6.3.1 C4: the measured chunk is acknowledged.
 				q.rttActive = false
-				r.rtt, r.haveRTT = int64(now.Sub(q.rttStart)), true
+				r.rtt, r.haveRTT, r.rttPath = int64(now.Sub(q.rttStart)), true, q.rttPath
 			}
 			if !haveHTNA || tsnLT(htna, c.tsn) {
 				htna, haveHTNA = c.tsn, true
@@ -136,6 +155,7 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 				q.nrtx--
 			} else {
 				q.flight -= c.size
+				c.leaveFlight()
 			}
 		}
 	}
@@ -148,6 +168,9 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 				c.gapAck = false
 				q.ngap--
 				q.flight += c.size
+				if c.tp != nil {
+					c.tp.flight += c.size
+				}
 				c.misses++ // one miss indication, not again below
 				c.sackGen = q.gen
 				r.reneged = true
@@ -176,6 +199,9 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 			if c.misses++; c.misses >= 3 {
 				// 7.2.4 steps 1 and 5.
 				q.markRtx(c)
+				if r.fastPath == nil {
+					r.fastPath = c.tp
+				}
 				c.fastRt = true
 				c.misses = 0
 				r.fast++

@@ -1,6 +1,8 @@
 package sctp
 
 import (
+	"time"
+
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -53,8 +55,15 @@ func cellAssoc(p *protocol, s State) *association {
 	if s == StateCookieWait {
 		a.peerVtag = 0
 	}
-	a.path.pmtu = 1500
-	a.path.addr = fxPeer
+	t := &transport{addr: fxPeer, port: 2, pmtu: 1500, state: PathActive}
+	t.rto = p.opts.RTOInitial
+	t.hbInterval = p.opts.HeartbeatInterval
+	t.pathMaxRetrans = p.opts.PathMaxRetrans
+	t.resetCongestion()
+	t.hbNext = p.stack.Clock().NowMonotonic().Add(-time.Millisecond) // a probe is due
+	a.paths = []*transport{t}
+	a.primary, a.sackPath = t, t
+	a.families = familyV4
 	a.out.init(fxMyTSN, 10, 65536)
 	a.in.init(fxPeerTSN)
 	a.ulp.init(10, 65536)

@@ -67,6 +67,7 @@ const (
 	cmdCountCookieRejected
 	cmdCountVtagDrop
 	cmdProcessHeartbeatAck
+	cmdHeartbeatPath // path: count an unanswered probe, probe again if needed (8.3, 5.4)
 )
 
 var cmdNames = [...]string{
@@ -80,7 +81,7 @@ var cmdNames = [...]string{
 	"StartTimer", "StopTimer", "StartTimerIfIdle", "BackoffT1", "CountRetrans",
 	"Connected", "PeerShutdown", "ReportError", "ReportAbort", "ReportRestart",
 	"LowerPMTU", "DiscardPacket", "CountOOTB", "CountCookieRejected", "CountVtagDrop",
-	"ProcessHeartbeatAck",
+	"ProcessHeartbeatAck", "HeartbeatPath",
 }
 
 func (k cmdKind) String() string {
@@ -111,6 +112,7 @@ type command struct {
 	tbit  bool
 	vt    vtagSource
 	err   errKind
+	path  uint8 // index into the association's paths
 	// now asks for immediate action (SACK) or, for ABORT, that the reason
 	// be the protocol violation text of a bad chunk length.
 	now bool

@@ -203,6 +203,10 @@ type event struct {
 	// ICMP events.
 	mtu uint32
 
+	// addr is the peer address an ICMP error or a primitive is about
+	// (the unspecified address for the association as a whole).
+	addr tcpip.Address
+
 	// now is the time of the event on the stack's clock (wall clock, for
 	// cookie lifetimes).
 	now int64

@@ -64,6 +64,9 @@ func vtagFor(ctx *smContext, ev *event, a *association, vt vtagSource) uint32 {
 
 func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	a := x.a
+	if a != nil && c.kind >= cmdSendInit && c.kind <= cmdSendInitAbortCopy {
+		a.pb.to(a.replyPath(ev, c.kind)) // RFC 9260 6.4
+	}
 	switch c.kind {
 	case cmdNewAssoc:
 		x.newAssoc = p.assocFromCookie(ctx, ev, x)
@@ -83,7 +86,7 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdUpdateFromCook:
 		a.updateFromCookie(&ctx.cookie)
 	case cmdProcessInitAck:
-		a.processInitAck(&ctx.init)
+		a.processInitAck(&ctx.init, ev.pkt.srcAddr)
 	case cmdSetTieTags:
 		if a.localTieTag == 0 {
 			a.localTieTag = p.randTag()
@@ -93,7 +96,7 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdSendInit:
 		if ctx.stale != 0 {
 			// RFC 9260 5.2.6: ask for the staleness plus at most a second.
-			a.preserve = ctx.stale/1000 + uint32(min(a.path.rto, time.Second)/time.Millisecond)
+			a.preserve = ctx.stale/1000 + uint32(min(a.primary.rto, time.Second)/time.Millisecond)
 		}
 		a.sendInit()
 	case cmdSendInitAck:
@@ -117,7 +120,17 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		header.ShutdownCompleteChunk(b).Encode(&header.ShutdownCompleteFields{TBit: c.tbit})
 		pb.sealAfter()
 	case cmdSendHeartbeat:
-		a.sendHeartbeat()
+		t := a.dataPath()
+		if ev.addr.Len() != 0 {
+			t = a.pathFor(ev.addr)
+		}
+		if t != nil {
+			a.sendHeartbeat(t)
+		}
+	case cmdHeartbeatPath:
+		if int(c.path) < len(a.paths) {
+			a.heartbeatPath(a.paths[c.path])
+		}
 	case cmdSendHeartbeatAck:
 		info := ev.chunk[header.ChunkHeaderLen:]
 		n := int(header.Param(info).Length())
@@ -139,25 +152,35 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdProcessSack:
 		a.processSack(ev.chunk)
 	case cmdQueueMessage:
-		a.out.push(ev.msg, a.path.pmtu)
+		a.out.push(ev.msg, a.minPMTU())
 	case cmdFlushOutqueue:
 		a.flushOutqueue()
 	case cmdRetransmitT3:
-		a.path.errorCount++
-		a.path.backoff(&p.opts)
-		a.path.onT3()
+		// RFC 9260 6.3.3 E1-E3 for the path the timer ran for (that of
+		// the earliest outstanding chunk), 8.2 error counting.
+		t := a.dataPath()
+		if len(a.out.inflight) > 0 && a.out.inflight[0].tp != nil {
+			t = a.out.inflight[0].tp
+		}
+		t.backoff(&p.opts)
+		t.onT3()
 		a.out.markAllForRetransmit()
+		a.pathError(t, true)
 	case cmdProbeZeroWindow:
 		// RFC 9260 6.1 A: the first probe goes one RTO after the window
 		// closed, the next after backed-off RTOs; cwnd is not touched
 		// and SACKs keep the error count down.
+		t := a.dataPath()
 		if len(a.out.inflight) == 0 {
 			a.out.probeDue = true
 		} else {
-			a.path.errorCount++
+			if a.out.inflight[0].tp != nil {
+				t = a.out.inflight[0].tp
+			}
+			a.errorCount++
 			a.out.markAllForRetransmit()
 		}
-		a.path.backoff(&p.opts)
+		t.backoff(&p.opts)
 	case cmdDropSendQueue:
 		// The ABORT primitive: what was not delivered is handed back
 		// (UnsentMessages).
@@ -175,8 +198,9 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		a.initRetries++
 		a.t1rto = min(2*a.t1rto, a.maxInitTimeout, p.opts.RTOMax)
 	case cmdCountRetrans:
-		a.path.errorCount++
-		a.path.backoff(&p.opts)
+		t := a.dataPath()
+		t.backoff(&p.opts)
+		a.pathError(t, true)
 		p.stats.Retransmissions[timerT2Shutdown].Increment()
 		a.stats.Retransmissions[timerT2Shutdown].Increment()
 
@@ -209,7 +233,13 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		a.restarts++
 		p.stats.Restarts.Increment()
 	case cmdLowerPMTU:
-		a.lowerPMTU(int(ev.mtu))
+		if t := a.pathFor(ev.addr); t != nil {
+			a.lowerPMTU(t, int(ev.mtu))
+		} else {
+			for _, t := range a.paths {
+				a.lowerPMTU(t, int(ev.mtu))
+			}
+		}
 	case cmdDiscardPacket:
 	case cmdCountOOTB:
 		p.stats.OutOfTheBluePackets.Increment()
@@ -223,6 +253,39 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdProcessHeartbeatAck:
 		a.processHeartbeatAck(ev.chunk)
 	}
+}
+
+// replyPath is where a control chunk goes (RFC 9260 6.4): a reply to the
+// address the chunk it answers came from, the INIT to the next of the
+// user's addresses on each retransmission, the rest where data goes.
+//
+// +checklocks:a.mu
+func (a *association) replyPath(ev *event, k cmdKind) *transport {
+	switch k {
+	case cmdSendHeartbeatAck, cmdSendCookieAck, cmdSendUnrecognized, cmdSendError:
+		if ev.pkt != nil {
+			if t := a.pathFor(ev.pkt.srcAddr); t != nil && t.route != nil {
+				return t
+			}
+		}
+	case cmdSendInit:
+		// RFC 9260 5.1: an INIT retransmission may go to another of the
+		// addresses the user gave.
+		var conf [maxPeerAddrs]*transport
+		n := 0
+		for _, t := range a.paths {
+			if t.confirmed() && t.route != nil {
+				conf[n] = t
+				n++
+			}
+		}
+		if n > 0 {
+			return conf[a.initRetries%n]
+		}
+	case cmdSendCookieEcho:
+		return a.primary
+	}
+	return a.dataPath()
 }
 
 // errFor maps a command's error to the tcpip error the user sees.
@@ -250,15 +313,20 @@ func (p *protocol) randTag() uint32 {
 	}
 }
 
-// addrTypeParam is the Supported Address Types parameter of our INIT.
-func addrTypeParam(b []byte, v6 bool) int {
-	var v [2]byte
-	t := header.ParamIPv4Address
-	if v6 {
-		t = header.ParamIPv6Address
+// addrTypeParam is the Supported Address Types parameter of our INIT
+// (RFC 9260 3.3.2.1): the families we can use.
+func addrTypeParam(b []byte, fam addrFamilies) int {
+	var v [4]byte
+	n := 0
+	if fam&familyV4 != 0 {
+		binary.BigEndian.PutUint16(v[n:], uint16(header.ParamIPv4Address))
+		n += 2
 	}
-	binary.BigEndian.PutUint16(v[:], uint16(t))
-	return header.Param(b).Encode(&header.ParamFields{Type: header.ParamSupportedAddressTypes, Value: v[:]})
+	if fam&familyV6 != 0 {
+		binary.BigEndian.PutUint16(v[n:], uint16(header.ParamIPv6Address))
+		n += 2
+	}
+	return header.Param(b).Encode(&header.ParamFields{Type: header.ParamSupportedAddressTypes, Value: v[:n]})
 }
 
 // extensionsParam appends the Supported Extensions parameter, if we
@@ -286,10 +354,17 @@ func (p *protocol) extensionsLen() int {
 //
 // +checklocks:a.mu
 func (a *association) sendInit() {
-	maxLen := header.InitChunkHeaderLen + 8 + 8 + a.p.extensionsLen()
+	maxLen := header.InitChunkHeaderLen + addrParamsLen(a.localAddrs) + 8 + 8 + a.p.extensionsLen()
 	b := a.pb.alone(0, maxLen, header.ChunkInit)
 	params := b[header.InitChunkHeaderLen:]
-	n := addrTypeParam(params, a.netProto == 0x86dd)
+	// RFC 9260 5.1.2: our addresses when we have several, and the
+	// address families we take.
+	n := putAddrParams(params, a.localAddrs)
+	fam := a.families
+	if fam == 0 {
+		fam = familyOf(a.primary.addr)
+	}
+	n += addrTypeParam(params[n:], fam)
 	n += a.p.extensionsParam(params[n:])
 	if a.preserve != 0 {
 		var v [4]byte
@@ -351,8 +426,17 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 		cd.localTSN = p.randTag()
 		cd.localTieTag, cd.peerTieTag = a.localTieTag, a.peerTieTag
 	}
+	var addrs []tcpip.Address
 	if a != nil {
 		ourOS, ourMIS, rwnd = a.wantOut, a.maxIn, a.rcvbuf
+		addrs = a.localAddrs
+	} else {
+		// RFC 9260 5.1.2: in the families the peer takes.
+		fam := ctx.lFam
+		if ii.hasAddrTypes {
+			fam &= addrFamilies(ii.addrTypes)
+		}
+		addrs = p.localAddrsFor(ctx.lBound, fam, ev.pkt.srcAddr)
 	}
 	cd.created = ev.now
 	life := p.opts.ValidCookieLife
@@ -373,7 +457,7 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 
 	// Parameters: the State Cookie, then Unrecognized Parameters.
 	clen := cd.size()
-	plen := header.PaddedLen(header.ParamHeaderLen+clen) + p.extensionsLen()
+	plen := header.PaddedLen(header.ParamHeaderLen+clen) + p.extensionsLen() + addrParamsLen(addrs)
 	for i := 0; i < ii.nunrec; i++ {
 		plen += header.PaddedLen(header.ParamHeaderLen + len(ii.unrec[i]))
 	}
@@ -384,6 +468,7 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 	cp := params[header.ParamHeaderLen : header.ParamHeaderLen+clen]
 	p.keys.sign(cp, &cd)
 	n := header.Param(params).Encode(&header.ParamFields{Type: header.ParamStateCookie, Value: cp})
+	n += putAddrParams(params[n:], addrs)
 	n += p.extensionsParam(params[n:])
 	for i := 0; i < ii.nunrec; i++ {
 		n += header.Param(params[n:]).Encode(&header.ParamFields{Type: header.ParamUnrecognizedParameter, Value: ii.unrec[i]})

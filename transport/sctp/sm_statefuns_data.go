@@ -94,7 +94,7 @@ func sfPrmReceive6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
 	// the buffer (6.2: no bursts of updates), or reopened from below a
 	// full chunk (the peer may be probing a closed window).
 	rwnd, last := a.ulp.rwnd(), a.lastRwnd
-	if rwnd >= last+uint32(a.ulp.rcvbuf/4) || (last < uint32(maxPayload(a.path.pmtu)) && rwnd >= last+uint32(maxPayload(a.path.pmtu))) {
+	if rwnd >= last+uint32(a.ulp.rcvbuf/4) || (last < uint32(maxPayload(a.primary.pmtu)) && rwnd >= last+uint32(maxPayload(a.primary.pmtu))) {
 		cmds.add(command{kind: cmdSendSack, now: true})
 	}
 	return dispContinue
@@ -115,7 +115,7 @@ func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 		}
 		return dispContinue
 	}
-	if a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+	if a.errorCount >= ctx.p.opts.AssociationMaxRetrans {
 		// RFC 9260 8.1: the peer is unreachable.
 		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
@@ -178,20 +178,23 @@ func sfBackbeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
 	return dispContinue
 }
 
-// sfSendHeartbeat8_3 probes an idle path on the heartbeat timer and counts
-// an unanswered probe as an error (RFC 9260 8.3, 8.1).
+// sfSendHeartbeat8_3 runs the heartbeat schedule of every path whose probe
+// is due: idle paths, unconfirmed ones (5.4) and Potentially Failed ones
+// (RFC 7829) are probed, and a probe unanswered for an RTO is an error
+// (RFC 9260 8.3); one more error than Association.Max.Retrans on a
+// confirmed path ends the association (8.1).
 func sfSendHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
 	a := ctx.a
-	if len(a.out.inflight) > 0 {
-		// RFC 9260 8.3: only idle paths are probed; T3-rtx watches this
-		// one.
-		cmds.startTimer(timerHeartbeat)
-		return dispContinue
+	now := ctx.p.stack.Clock().NowMonotonic()
+	for i, t := range a.paths {
+		if !a.hbDue(t, now) {
+			continue
+		}
+		if t.hbOutstanding && t.confirmed() && now.Sub(t.hbSentAt) >= t.rto && a.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+			return cmds.abortAssoc(0, vtPeer, errTimeout)
+		}
+		cmds.add(command{kind: cmdHeartbeatPath, path: uint8(i)})
 	}
-	if a.hbOutstanding && a.path.errorCount >= ctx.p.opts.AssociationMaxRetrans {
-		return cmds.abortAssoc(0, vtPeer, errTimeout)
-	}
-	cmds.do(cmdSendHeartbeat)
 	cmds.startTimer(timerHeartbeat)
 	return dispContinue
 }

@@ -199,7 +199,7 @@ func initCollisionCommon(ctx *smContext, ev *event, cmds *commandList) (disposit
 	// of an Association with New Addresses, carrying the INIT's tag.
 	if a := ctx.a; a.state != StateCookieWait {
 		for i, ad := range ctx.init.addrs[:ctx.init.naddrs] {
-			if ad != a.path.addr && !slices.Contains(a.peerAddrs, ad) {
+			if a.pathFor(ad) == nil && !slices.Contains(a.peerAddrs, ad) {
 				ctx.newAddrs[ctx.nnew] = uint8(i)
 				ctx.nnew++
 			}

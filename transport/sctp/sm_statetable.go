@@ -1,5 +1,7 @@
 package sctp
 
+import "gvisor.dev/gvisor/pkg/tcpip"
+
 import (
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
@@ -21,6 +23,10 @@ type smContext struct {
 	// CLOSED: the listener's INIT parameters (RFC 9260 5.1 B).
 	lOut, lMaxIn uint16
 	lRcvbuf      int
+	// CLOSED: the listener's bound addresses (none: wildcard) and
+	// families, for the addresses of the INIT ACK and the new TCB.
+	lBound []tcpip.Address
+	lFam   addrFamilies
 
 	// Scratch filled by state functions, read by the interpreter.
 	cookie cookieData

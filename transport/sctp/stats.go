@@ -64,6 +64,9 @@ type ProtocolStats struct {
 	// ZeroWindowProbes counts DATA chunks sent into a closed window
 	// (RFC 9260 6.1 A).
 	ZeroWindowProbes tcpip.StatCounter
+	// PathSwitches counts changes of the path new data takes (RFC 9260
+	// 6.4: failover and the return to the primary).
+	PathSwitches tcpip.StatCounter
 }
 
 // AssocStats are one association's counters.
@@ -85,6 +88,12 @@ type AssocStats struct {
 	FastRetransmits tcpip.StatCounter
 	FastRecoveries  tcpip.StatCounter
 	SacksSent       tcpip.StatCounter
+	// PathSwitches counts changes of the path new data takes.
+	PathSwitches tcpip.StatCounter
+	// HeartbeatsSent counts HEARTBEATs sent; HeartbeatAcksIgnored the
+	// HEARTBEAT ACKs whose nonce or address matched no probe (5.4, 8.3).
+	HeartbeatsSent       tcpip.StatCounter
+	HeartbeatAcksIgnored tcpip.StatCounter
 }
 
 // IsEndpointStats implements tcpip.EndpointStats.
