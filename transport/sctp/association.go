@@ -26,6 +26,11 @@ type association struct {
 
 	mu sync.Mutex
 
+	// o are the association's parameters: the protocol's options, or a
+	// copy the user changed for this association (options.go). Never
+	// changed in place: a setter installs a new copy.
+	o *Options
+
 	// +checklocks:mu
 	state State
 	// dead is set when the TCB is deleted; released once its resources
@@ -55,6 +60,20 @@ type association struct {
 	// (RFC 9260 6.4).
 	sackPath   *transport
 	pathEvents []PathEvent
+
+	// Notifications (notify.go): the types subscribed, those waiting.
+	events EventMask
+	notes  []pendingNote
+	// peerAdapt is the peer's Adaptation Layer Indication, if
+	// hasPeerAdapt; adapt ours, sent if hasAdapt (RFC 5061 4.2.6).
+	peerAdapt, adapt       uint32
+	hasPeerAdapt, hasAdapt bool
+	// autoclose shuts the association down after that long without user
+	// data (SCTP_AUTOCLOSE, one-to-many); 0 never.
+	autoclose time.Duration
+	// dryNoted is set once SENDER_DRY was reported for the current dry
+	// spell.
+	dryNoted bool
 	// keys are the demux entries of the association; guarded by dmx.mu.
 	keys []peerKey
 
@@ -147,7 +166,8 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 		sndbuf:    p.opts.SendBufferSize,
 	}
 	t := &transport{port: peerPort}
-	t.init(r.RemoteAddress(), r, &p.opts)
+	a.o = &p.opts
+	t.init(r.RemoteAddress(), r, a.o)
 	t.state = PathActive // RFC 9260 5.4 rules 1 and 2
 	a.paths = append(a.paths, t)
 	a.primary = t
@@ -187,7 +207,7 @@ func (a *association) setState(s State) {
 //
 // +checklocks:a.mu
 func (a *association) timerDuration(id timerID) time.Duration {
-	o := &a.p.opts
+	o := a.o
 	switch id {
 	case timerT1Init, timerT1Cookie:
 		return a.t1rto
@@ -206,6 +226,8 @@ func (a *association) timerDuration(id timerID) time.Duration {
 		return a.dataPath().rto
 	case timerT2Shutdown:
 		return a.dataPath().rto
+	case timerAutoclose:
+		return a.autoclose
 	}
 	return a.primary.rto
 }
@@ -293,7 +315,7 @@ func (a *association) afterPacket() {
 		return
 	}
 	a.pktsUnacked++
-	if a.sackNow || a.pktsUnacked >= 2 || a.in.hasGaps() {
+	if a.sackNow || a.pktsUnacked >= a.o.SackFrequency || a.in.hasGaps() {
 		a.sendSack()
 		return
 	}
@@ -391,5 +413,10 @@ func (a *association) deleteTCB() {
 	// What the reader was handed stays readable; the rest of the
 	// receive side goes with the TCB.
 	a.out.drop(a.err != nil)
+	if a.err != nil {
+		a.noteFailure()
+	} else if a.connected {
+		a.note(&AssocChange{ID: a.id, State: ShutdownComp})
+	}
 	a.notify |= waiter.ReadableEvents | waiter.WritableEvents | waiter.EventHUp
 }

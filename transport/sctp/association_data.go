@@ -39,7 +39,7 @@ func (a *association) processSack(c header.Chunk) {
 		return
 	}
 	if r.haveRTT && r.rttPath != nil {
-		r.rttPath.measure(time.Duration(r.rtt), &a.p.opts)
+		r.rttPath.measure(time.Duration(r.rtt), a.o)
 	}
 	inFR := a.out.fastRecovery && !r.exitFR && !r.enterFR
 	for _, t := range a.paths {
@@ -81,6 +81,7 @@ func (a *association) processSack(c header.Chunk) {
 	if r.acked > 0 {
 		a.notify |= waiter.WritableEvents
 	}
+	a.checkDry()
 	// RFC 9260 6.3.2 R2, R3: stop T3 when all is acked, restart it when
 	// the earliest outstanding TSN is acknowledged.
 	if len(a.out.inflight) == 0 {
@@ -91,6 +92,17 @@ func (a *association) processSack(c header.Chunk) {
 		a.startTimer(timerT3Rtx) // 6.2.1 D iii
 	}
 	a.checkDrained()
+}
+
+// checkDry reports SENDER_DRY once per spell of nothing queued or
+// outstanding (RFC 6458 6.1.9).
+//
+// +checklocks:a.mu
+func (a *association) checkDry() {
+	if !a.dryNoted && a.connected && a.out.empty() {
+		a.dryNoted = true
+		a.note(&SenderDry{ID: a.id})
+	}
 }
 
 // checkDrained raises the "send queue drained" event when a shutdown
@@ -196,7 +208,7 @@ func (a *association) transmit() {
 		}
 		// Rule D: Max.Burst, by bounding the window for this round.
 		cwnd := p.cwnd
-		if mb := a.p.opts.MaxBurst * p.pmtu; p.flight+mb < cwnd {
+		if mb := a.o.MaxBurst * p.pmtu; p.flight+mb < cwnd {
 			cwnd = p.flight + mb
 		}
 		full := maxPayload(p.pmtu)
@@ -219,7 +231,11 @@ func (a *association) transmit() {
 				}
 				probe = true
 			}
-			if p.flight >= cwnd { // rule B, one packet's overbooking
+			t, tcwnd := p, cwnd
+			if c.pin != nil && c.pin != p && c.pin.route != nil && c.pin.state != PathInactive {
+				t, tcwnd = c.pin, c.pin.cwnd // ADDR_OVER: the user's path
+			}
+			if t.flight >= tcwnd { // rule B, one packet's overbooking
 				break
 			}
 			// Nagle-like coalescing: with data outstanding, a packet
@@ -227,7 +243,7 @@ func (a *association) transmit() {
 			if !a.nodelay && len(q.inflight) > 0 && q.queued < full && !a.pb.hasData() {
 				break
 			}
-			sackFirst(p)
+			sackFirst(t)
 			newData = true
 			a.pb.appendData(a.peerVtag, c)
 			q.queue[q.qhead] = nil
@@ -235,12 +251,13 @@ func (a *association) transmit() {
 			q.queued -= c.size
 			c.sends = 1
 			c.sentAt = now
-			c.tp = p
+			c.tp = t
 			q.inflight = append(q.inflight, c)
 			q.flight += c.size
-			p.flight += c.size
+			t.flight += c.size
+			t.lastSend = now
 			if !q.rttActive {
-				q.rttActive, q.rttTSN, q.rttStart, q.rttPath = true, c.tsn, now, p
+				q.rttActive, q.rttTSN, q.rttStart, q.rttPath = true, c.tsn, now, t
 			}
 			a.stats.DataBytesSent.IncrementBy(uint64(c.size))
 			if probe {
@@ -252,9 +269,6 @@ func (a *association) transmit() {
 		if q.qhead == len(q.queue) {
 			clear(q.queue)
 			q.queue, q.qhead = q.queue[:0], 0
-		}
-		if sent {
-			p.lastSend = now
 		}
 	}
 	if !sent {
@@ -281,7 +295,7 @@ func (a *association) lowerPMTU(t *transport, mtu int) {
 	if mtu <= 0 || mtu >= t.pmtu {
 		return
 	}
-	mtu = max(mtu, a.p.opts.MinPMTU)
+	mtu = max(mtu, a.o.MinPMTU)
 	t.pmtu = mtu
 	if a.pb.dst == t {
 		a.pb.mtu = mtu

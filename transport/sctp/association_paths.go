@@ -119,7 +119,7 @@ func (a *association) addPath(addr tcpip.Address, s PathState) *transport {
 		return nil
 	}
 	t := &transport{port: a.peerPort}
-	t.init(addr, a.findRoute(addr, tcpip.Address{}), &a.p.opts)
+	t.init(addr, a.findRoute(addr, tcpip.Address{}), a.o)
 	t.state = s
 	a.paths = append(a.paths, t)
 	a.pathEvent(t, PathAddrAdded)
@@ -247,7 +247,7 @@ func (a *association) pathError(t *transport, assoc bool) {
 	case PathActive:
 		if t.errorCount > t.pathMaxRetrans {
 			a.setPathState(t, PathInactive, PathAddrUnreachable)
-		} else if !a.p.opts.DisablePotentiallyFailed && t.errorCount > a.p.opts.PotentiallyFailedMaxRetrans && len(a.paths) > 1 {
+		} else if !a.o.DisablePotentiallyFailed && t.errorCount > a.o.PotentiallyFailedMaxRetrans && len(a.paths) > 1 {
 			// RFC 7829 5.1: leave the path after its first timeouts.
 			a.setPathState(t, PathPotentiallyFailed, PathAddrPotentiallyFailed)
 		}
@@ -318,10 +318,12 @@ func (a *association) pathEvent(t *transport, typ PathEventType) {
 		copy(a.pathEvents, a.pathEvents[1:])
 		a.pathEvents = a.pathEvents[:len(a.pathEvents)-1]
 	}
-	a.pathEvents = append(a.pathEvents, PathEvent{
+	pe := PathEvent{
 		Type: typ, Addr: tcpip.FullAddress{Addr: t.addr, Port: t.port}, State: t.state,
 		Error: t.errorCount, At: a.p.stack.Clock().NowMonotonic(),
-	})
+	}
+	a.pathEvents = append(a.pathEvents, pe)
+	a.note(&PeerAddrChange{ID: a.id, PathEvent: pe})
 }
 
 // minPMTU is the smallest path MTU of the paths that may carry data: DATA

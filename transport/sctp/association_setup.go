@@ -16,6 +16,7 @@ func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	a.peerVtag = ii.tag
 	a.peerAddrs = append(a.peerAddrs[:0], ii.addrs[:ii.naddrs]...)
 	a.addPeerAddrs(src)
+	a.peerAdapt, a.hasPeerAdapt = ii.adapt, ii.hasAdapt
 	a.peerInitTSN = ii.tsn
 	a.outStreams = min(a.wantOut, ii.mis)
 	a.inStreams = min(a.maxIn, ii.os)
@@ -33,7 +34,7 @@ func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	}
 	// The COOKIE ECHO gets its own Max.Init.Retransmits budget.
 	a.initRetries = 0
-	a.t1rto = a.p.opts.RTOInitial
+	a.t1rto = a.o.RTOInitial
 }
 
 // fromCookie sets the TCB's tags, TSNs, streams and windows from a cookie.
@@ -43,6 +44,7 @@ func (a *association) fromCookie(c *cookieData) {
 	a.myVtag, a.peerVtag = c.localTag, c.peerTag
 	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
 	a.addPeerAddrs(tcpip.Address{})
+	a.peerAdapt, a.hasPeerAdapt = c.peerAdapt, c.hasAdapt
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
@@ -87,7 +89,7 @@ func (a *association) restartFromCookie(c *cookieData) {
 	for _, t := range a.paths {
 		t.resetCongestion()
 		t.errorCount, t.flight = 0, 0
-		t.rto = a.p.opts.RTOInitial
+		t.rto = a.o.RTOInitial
 		t.measured = false
 		t.hbOutstanding = false
 	}
@@ -115,7 +117,10 @@ func (p *protocol) assocFromCookie(ctx *smContext, ev *event, x *execEnv) *assoc
 	a := p.newAssociation(x.dmx, ep, r, c.localPort, c.peerPort)
 	a.passive = true
 	ep.attach(a, x.dmx, c.localAddr, c.localPort) // before a.mu: lock order
+	ep.mu.Lock()                                  // lock order: the endpoint's mu before the association's
 	a.mu.Lock()
+	ep.setupAssoc(a)
+	ep.mu.Unlock()
 	a.setLocalAddrs(ctx.lBound, ctx.lFam, c.peerAddr)
 	a.rcvbuf, a.sndbuf = ep.rcvbufSize(), ep.sndbufSize()
 	a.wantOut, a.maxIn = l.initOut, l.initMaxIn

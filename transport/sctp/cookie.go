@@ -36,6 +36,10 @@ type cookieData struct {
 	// later INIT can be checked for new ones (RFC 9260 5.2.1, 5.2.2).
 	peerAddrs  [maxPeerAddrs]tcpip.Address
 	npeerAddrs int
+	// peerAdapt is the peer's Adaptation Layer Indication, if hasAdapt
+	// (RFC 5061 4.2.6), for SCTP_ADAPTATION_INDICATION.
+	peerAdapt uint32
+	hasAdapt  bool
 }
 
 // maxPeerAddrs bounds the peer addresses a TCB (and a cookie) remembers.
@@ -46,7 +50,7 @@ const maxPeerAddrs = 8
 // no extra address.
 const (
 	cookieVersion = 1
-	cookieBodyLen = 92
+	cookieBodyLen = 96
 	cookieMACLen  = sha256.Size
 	cookieLen     = cookieBodyLen + cookieMACLen
 	cookieAddrLen = 17
@@ -78,6 +82,10 @@ func (c *cookieData) encode(b []byte) {
 	be := binary.BigEndian
 	b[0] = cookieVersion
 	b[1], b[2], b[3] = 0, 0, 0
+	if c.hasAdapt {
+		b[1] = 1
+	}
+	be.PutUint32(b[92:], c.peerAdapt)
 	be.PutUint64(b[4:], uint64(c.created))
 	be.PutUint32(b[12:], c.lifeMS)
 	be.PutUint32(b[16:], c.localTag)
@@ -132,6 +140,7 @@ func (c *cookieData) decode(b []byte) bool {
 	c.localPort = be.Uint16(b[48:])
 	c.peerPort = be.Uint16(b[50:])
 	c.netProto = tcpip.NetworkProtocolNumber(be.Uint16(b[52:]))
+	c.hasAdapt, c.peerAdapt = b[1]&1 != 0, be.Uint32(b[92:])
 	var ok1, ok2 bool
 	c.localAddr, ok1 = getAddr(b[56:73])
 	c.peerAddr, ok2 = getAddr(b[73:90])

@@ -68,6 +68,26 @@ type Endpoint struct {
 	initTimeout        time.Duration
 	// noDelay is SetNoDelay's setting, for the association to come.
 	noDelay atomic.Bool
+	// Settings of RFC 6458 options for the associations to come
+	// (options.go): the notifications subscribed, our Adaptation Layer
+	// Indication.
+	// +checklocks:mu
+	events EventMask
+	// +checklocks:mu
+	adapt uint32
+	// +checklocks:mu
+	hasAdapt bool
+	// eo are the options of the associations to come, nil for the
+	// protocol's (endpoint_options.go).
+	// +checklocks:mu
+	eo *Options
+	// +checklocks:mu
+	defSend SendInfo
+	// +checklocks:mu
+	interleave int
+	// many is the one-to-many endpoint this one holds the port for, if
+	// any; set at creation.
+	many *ManyEndpoint
 	// +checklocks:mu
 	shutFlags tcpip.ShutdownFlags
 
@@ -112,6 +132,22 @@ func (e *Endpoint) inheritFrom(l *Endpoint) {
 	e.ops.SetReceiveBufferSize(l.ops.GetReceiveBufferSize(), false)
 	e.initOut, e.initMaxIn = l.initOut, l.initMaxIn
 	e.noDelay.Store(l.noDelay.Load())
+	l.mu.Lock()
+	eo, events, adapt, hasAdapt, defSend, il := l.eo, l.events, l.adapt, l.hasAdapt, l.defSend, l.interleave
+	l.mu.Unlock()
+	e.mu.Lock()
+	e.eo, e.events, e.adapt, e.hasAdapt, e.defSend, e.interleave = eo, events, adapt, hasAdapt, defSend, il
+	e.mu.Unlock()
+}
+
+// setupAssoc gives a new association the endpoint's settings.
+//
+// +checklocks:e.mu
+// +checklocks:a.mu
+func (e *Endpoint) setupAssoc(a *association) {
+	a.initOpts(e.opts())
+	a.events = e.events
+	a.adapt, a.hasAdapt = e.adapt, e.hasAdapt
 }
 
 // attach makes a an accepted endpoint's association.
@@ -238,6 +274,7 @@ func (e *Endpoint) ConnectAddrs(addrs []tcpip.FullAddress) tcpip.Error {
 	d.incRef()
 	a := e.p.newAssociation(d, e, r, e.localPort, addr.Port)
 	a.mu.Lock()
+	e.setupAssoc(a)
 	a.setLocalAddrs(e.bound, e.families(), addr.Addr)
 	for _, ad := range addrs[1:] {
 		a.addPath(ad.Addr, PathActive) // RFC 9260 5.4 rule 1
@@ -337,7 +374,10 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 
 // Write implements tcpip.Endpoint: the payload is one message on stream 0.
 func (e *Endpoint) Write(p tcpip.Payloader, opts tcpip.WriteOptions) (int64, tcpip.Error) {
-	return e.WriteMsg(p, SendInfo{})
+	e.mu.Lock()
+	si := e.defSend // SCTP_DEFAULT_SNDINFO
+	e.mu.Unlock()
+	return e.WriteMsg(p, si)
 }
 
 // Shutdown implements tcpip.Endpoint. Shutting down writes starts the
@@ -430,7 +470,7 @@ func (e *Endpoint) Readiness(mask waiter.EventMask) waiter.EventMask {
 	switch {
 	case a != nil:
 		a.mu.Lock()
-		if a.ulp.readable() || a.peerClosed || a.dead || a.err != nil || shut&tcpip.ShutdownRead != 0 {
+		if a.ulp.readable() || a.noteDue() || a.peerClosed || a.dead || a.err != nil || shut&tcpip.ShutdownRead != 0 {
 			r |= waiter.ReadableEvents
 		}
 		if (a.connected && !a.state.shuttingDown() && a.out.buffered < a.sndbuf) || a.dead || a.err != nil || shut&tcpip.ShutdownWrite != 0 {

@@ -32,13 +32,21 @@ func (e *Endpoint) Listen(backlog int) tcpip.Error {
 // taken, and with which INIT parameters.
 func (e *Endpoint) listenParams(ctx *smContext) (listening, room bool) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.state != EndpointListen {
+		e.mu.Unlock()
 		return false, false
 	}
 	ctx.lOut, ctx.lMaxIn, ctx.lRcvbuf = e.initOut, e.initMaxIn, e.rcvbufSize()
 	ctx.lBound, ctx.lFam = e.bound, e.families() // bound is fixed once listening
-	return true, len(e.acceptQ) < e.backlog
+	ctx.lAdapt, ctx.lHasAdapt = e.adapt, e.hasAdapt
+	ctx.lLife = e.opts().ValidCookieLife
+	room = len(e.acceptQ) < e.backlog
+	many := e.many
+	e.mu.Unlock()
+	if many != nil {
+		room = many.room() // one-to-many: the association limit
+	}
+	return true, room
 }
 
 // enqueueAccept queues an established association for Accept; false if the
@@ -51,6 +59,10 @@ func (e *Endpoint) enqueueAccept(n *Endpoint) bool {
 	if e.state != EndpointListen {
 		e.mu.Unlock()
 		return false
+	}
+	if m := e.many; m != nil {
+		e.mu.Unlock()
+		return m.adopt(n) // one-to-many: accepted implicitly
 	}
 	e.acceptQ = append(e.acceptQ, n)
 	e.mu.Unlock()

@@ -10,11 +10,32 @@ import (
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
 
-// SendInfo says where a message goes (RFC 6458 5.3.4).
+// SendInfo says where a message goes and how (RFC 6458 5.3.4
+// sctp_sndinfo, 5.3.2 sctp_sndrcvinfo).
 type SendInfo struct {
 	Stream    uint16
 	PPID      uint32
-	Unordered bool
+	Unordered bool // SCTP_UNORDERED
+	// Context is handed back with the message if it cannot be sent
+	// (SEND_FAILED_EVENT, UnsentMessages).
+	Context uint32
+	// Addr, if set, is the peer address to send the message to instead
+	// of the primary path (SCTP_ADDR_OVER).
+	Addr tcpip.Address
+	// EOF starts a graceful shutdown of the association after the
+	// message, if any (SCTP_EOF); Abort aborts it, the message being the
+	// Upper Layer Abort Reason (SCTP_ABORT).
+	EOF, Abort bool
+	// TTL is the message's lifetime (SCTP_PR_SCTP_TTL): kept for partial
+	// reliability (RFC 3758), which is not implemented: messages are
+	// reliable whatever TTL says.
+	TTL time.Duration
+	// AssocID is the association on a one-to-many endpoint (ignored on a
+	// one-to-one endpoint).
+	AssocID AssocID
+	// SendAll sends the message on every association of a one-to-many
+	// endpoint (SCTP_SENDALL).
+	SendAll bool
 }
 
 // RecvInfo describes a message read (RFC 6458 5.3.5).
@@ -53,8 +74,11 @@ type AssocStatus struct {
 	Restarts   int
 }
 
-// WriteMsg sends p as one message with info's stream, PPID and ordering.
-// The payload is copied once; the whole message is queued or nothing is.
+// WriteMsg sends p as one message with info's stream, PPID, ordering,
+// path and flags (RFC 6458 5.3.4). The payload is copied once; the whole
+// message is queued or nothing is. With info.EOF the association shuts
+// down gracefully after it; with info.Abort it is aborted, p being the
+// reason.
 func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Error) {
 	e.mu.Lock()
 	a := e.assoc
@@ -63,10 +87,34 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 	if a == nil {
 		return 0, &tcpip.ErrNotConnected{}
 	}
-	if shut {
+	if shut && !info.Abort {
 		return 0, &tcpip.ErrClosedForSend{}
 	}
+	n, err := a.sendMsg(p, info)
+	if err == nil && info.EOF {
+		e.mu.Lock()
+		e.shutFlags |= tcpip.ShutdownWrite
+		e.mu.Unlock()
+	}
+	return n, err
+}
+
+// sendMsg is the SEND primitive (RFC 9260 11.1 E) with RFC 6458's flags,
+// on a one-to-one or one-to-many endpoint.
+func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Error) {
 	n := p.Len()
+	if info.Abort {
+		// RFC 6458 5.3.4 SCTP_ABORT: the data is the abort reason.
+		reason := make([]byte, min(n, 64))
+		if _, err := io.ReadFull(p, reason); err != nil && n > 0 {
+			return 0, &tcpip.ErrBadBuffer{}
+		}
+		a.mu.Lock()
+		ev := event{typ: evPrmAbort, abortReason: reason}
+		a.runLocked(&ev)
+		a.unlockAndFlush()
+		return int64(n), nil
+	}
 	a.mu.Lock()
 	switch {
 	case a.err != nil:
@@ -80,14 +128,21 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 		a.mu.Unlock()
 		return 0, &tcpip.ErrClosedForSend{}
 	case n == 0:
-		a.mu.Unlock()
+		if info.EOF {
+			ev := event{typ: evPrmShutdown}
+			a.runLocked(&ev)
+		}
+		a.unlockAndFlush()
 		return 0, nil // RFC 9260 6.2: no empty DATA chunks
 	case n > a.sndbuf:
 		a.mu.Unlock()
 		return 0, &tcpip.ErrMessageTooLong{}
+	case a.o.DisableFragments && n > maxPayload(a.minPMTU()):
+		a.mu.Unlock()
+		return 0, &tcpip.ErrMessageTooLong{} // SCTP_DISABLE_FRAGMENTS
 	case a.out.buffered+n > a.sndbuf:
 		a.mu.Unlock()
-		e.p.stats.SendBufferFull.Increment()
+		a.p.stats.SendBufferFull.Increment()
 		return 0, &tcpip.ErrWouldBlock{}
 	}
 	streams := a.outStreams
@@ -97,6 +152,13 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 	if info.Stream >= streams {
 		a.mu.Unlock()
 		return 0, &tcpip.ErrInvalidOptionValue{}
+	}
+	var pin *transport
+	if info.Addr.Len() != 0 {
+		if pin = a.pathFor(info.Addr); pin == nil {
+			a.mu.Unlock()
+			return 0, &tcpip.ErrBadAddress{}
+		}
 	}
 	if !info.Unordered && a.out.streamFull(info.Stream) {
 		// RFC 9260 6.1: no more ordered messages in flight on this
@@ -111,9 +173,13 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 		a.mu.Unlock()
 		return 0, &tcpip.ErrBadBuffer{}
 	}
-	msg := outMessage{v: v, info: info}
+	msg := outMessage{v: v, info: info, pin: pin}
 	ev := event{typ: evPrmSend, msg: &msg}
 	d := a.runLocked(&ev)
+	if d != dispRefused && info.EOF {
+		ev := event{typ: evPrmShutdown} // RFC 6458 5.3.4 SCTP_EOF
+		a.runLocked(&ev)
+	}
 	a.unlockAndFlush()
 	if d == dispRefused {
 		return 0, &tcpip.ErrClosedForSend{}

@@ -74,7 +74,7 @@ func (a *association) heartbeatPath(t *transport) {
 	if t.hbOutstanding && now.Sub(t.hbSentAt) >= t.rto {
 		t.hbOutstanding = false
 		a.pathError(t, t.confirmed())
-		t.backoff(&a.p.opts)
+		t.backoff(a.o)
 	}
 	probe := !t.confirmed() || t.state == PathPotentiallyFailed ||
 		(!t.hbDisabled && t.flight == 0 && now.Sub(t.lastSend) >= t.hbInterval)
@@ -130,6 +130,6 @@ func (a *association) processHeartbeatAck(c header.Chunk) {
 	sent := time.Duration(binary.BigEndian.Uint64(info))
 	now := a.p.stack.Clock().NowMonotonic().Sub(tcpipZero)
 	t.hbOutstanding = false
-	t.measure(now-sent, &a.p.opts)
+	t.measure(now-sent, a.o)
 	a.pathHeard(t)
 }

@@ -18,6 +18,8 @@ type initInfo struct {
 	cookie          []byte // INIT ACK: the State Cookie
 	preserve        uint32 // Cookie Preservative: suggested increment, ms
 	addrTypes       uint8  // Supported Address Types seen (bit 0 IPv4, bit 1 IPv6)
+	adapt           uint32 // Adaptation Layer Indication (RFC 5061 4.2.6), if hasAdapt
+	hasAdapt        bool
 	hasAddrTypes    bool
 	hostName        header.Param // a Host Name Address, which we cannot resolve
 	// addrs are the IPv4 and IPv6 Address parameters (RFC 9260 3.3.2.1);
@@ -122,6 +124,12 @@ func parseInit(c header.Chunk, ack bool, family uint8, ii *initInfo) initVerdict
 					ii.addrTypes |= 2
 				}
 			}
+		case header.ParamAdaptationLayerInd:
+			// RFC 5061 4.2.6: reported to the user (RFC 6458 6.1.6).
+			if len(v) != 4 {
+				return initAbortViolation
+			}
+			ii.adapt, ii.hasAdapt = binary.BigEndian.Uint32(v), true
 		case header.ParamSupportedExtensions:
 			// RFC 5061 4.2.7: we support no extension yet; nothing to
 			// record. The path is here for when we do.

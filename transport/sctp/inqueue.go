@@ -89,6 +89,7 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 		copy(c.v.AsSlice(), data)
 	}
 	a.stats.DataBytesRecv.IncrementBy(uint64(len(data)))
+	a.touchAutoclose()
 	if a.ulp.push(c, a.in.cum) {
 		a.notify |= waiter.ReadableEvents
 	}

@@ -46,6 +46,20 @@ type Options struct {
 	// path MTU (RFC 9260 Appendix C). Default 512 (RFC 9260 8.3 of 4960's
 	// heirs; Linux uses 512 too).
 	MinPMTU int
+	// DisableFragments refuses messages that do not fit one DATA chunk
+	// instead of fragmenting them (RFC 6458 8.1.9).
+	DisableFragments bool
+	// MaxSeg, if set, caps the user data of a DATA chunk below what the
+	// path MTU allows (RFC 6458 8.1.16 SCTP_MAXSEG).
+	MaxSeg int
+	// SackFrequency is how many packets with DATA get one SACK (RFC
+	// 6458 8.1.19 sack_freq; RFC 9260 6.2 says at least every second).
+	// Default 2; 1 acknowledges every packet.
+	SackFrequency int
+	// PartialDeliveryPoint is the size of an incomplete message at which
+	// its delivery to the reader starts (RFC 6458 8.1.21). Default: half
+	// the receive buffer.
+	PartialDeliveryPoint int
 	// MaxBurst is Max.Burst, the most packets of new data one send may
 	// put in flight beyond what is outstanding (RFC 9260 6.1 D, 16).
 	// Default 4.
@@ -99,6 +113,10 @@ func (o *Options) fill() {
 	setInt(&o.MaxAssociations, defaultMaxAssociations)
 	setInt(&o.MinPMTU, defaultMinPMTU)
 	setInt(&o.MaxBurst, defaultMaxBurst)
+	setInt(&o.SackFrequency, 2)
+	if o.SackFrequency > 2 {
+		o.SackFrequency = 2 // RFC 9260 6.2: at least every second packet
+	}
 	if o.DelayedAckTime > 500*time.Millisecond {
 		o.DelayedAckTime = 500 * time.Millisecond // RFC 9260 6.2: at most 500 ms
 	}

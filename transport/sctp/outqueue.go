@@ -12,6 +12,7 @@ import (
 type outMessage struct {
 	v    *buffer.View
 	info SendInfo
+	pin  *transport // ADDR_OVER: the path the user chose, or nil
 }
 
 // outChunk is one DATA chunk of the outqueue. Its payload is a view of the
@@ -33,6 +34,8 @@ type outChunk struct {
 	fastRt bool       // fast-retransmitted already: not again (7.2.4 step 5)
 	t3     bool       // marked by T3-rtx (for the statistics)
 	tp     *transport // the path of its last transmission
+	pin    *transport // the path the user asked for (ADDR_OVER), or nil
+	ctx    uint32     // the user's context (RFC 6458 5.3.4), for SEND_FAILED
 	// sackGen is the SACK that last reported it in a Gap Ack Block, to
 	// notice reneging (RFC 9260 6.2.1 D iii).
 	sackGen uint32
@@ -208,6 +211,7 @@ func (q *outqueue) pushSSN(m *outMessage, mtu int, ssn uint16) {
 		fv.CapLength(n)
 		c := q.newChunk()
 		c.tsn, c.sid, c.ssn, c.ppid, c.flags, c.v, c.size = q.nextTSN, m.info.Stream, ssn, m.info.PPID, f, fv, n
+		c.pin, c.ctx = m.pin, m.info.Context
 		if off+n == total {
 			c.msg, c.mstart = m.v, start
 		}
@@ -263,6 +267,7 @@ func (q *outqueue) refragment(mtu int) {
 			v.CapLength(n)
 			nc := q.newChunk()
 			nc.tsn, nc.sid, nc.ssn, nc.ppid, nc.flags, nc.v, nc.size = q.nextTSN, c.sid, c.ssn, c.ppid, f, v, n
+			nc.pin, nc.ctx = c.pin, c.ctx
 			if f&header.DataFlagEnd != 0 {
 				nc.msg, nc.mstart = c.msg, c.mstart
 				c.msg = nil
@@ -340,7 +345,7 @@ func (q *outqueue) collectUnsent() {
 			return
 		}
 		q.failed = append(q.failed, UnsentMessage{
-			Info: SendInfo{Stream: c.sid, PPID: c.ppid, Unordered: c.flags&header.DataFlagUnordered != 0},
+			Info: SendInfo{Stream: c.sid, PPID: c.ppid, Unordered: c.flags&header.DataFlagUnordered != 0, Context: c.ctx},
 			Data: append([]byte(nil), c.msg.AsSlice()...),
 			Sent: inflight || tsnLT(c.mstart, first),
 		})

@@ -89,7 +89,12 @@ func (q *ulpqueue) appendFragment(m *inMessage, c *inChunk) {
 
 // pdPoint is how many bytes of one incomplete message start partial
 // delivery.
-func (q *ulpqueue) pdPoint() int { return q.rcvbuf / 2 }
+func (q *ulpqueue) pdPoint() int {
+	if q.pdp > 0 && q.pdp < q.rcvbuf {
+		return q.pdp // SCTP_PARTIAL_DELIVERY_POINT
+	}
+	return q.rcvbuf / 2
+}
 
 // maybeStartPD starts partial delivery of the message whose fragments run
 // in sequence up to the cumulative TSN cum, if they hold pdPoint bytes and
@@ -134,7 +139,7 @@ func (q *ulpqueue) maybeStartPD(cum uint32) bool {
 		}
 	}
 	q.pd = m
-	q.ready = append(q.ready, m)
+	q.pushReady(m)
 	q.pullPD()
 	return true
 }

@@ -64,6 +64,7 @@ func cellAssoc(p *protocol, s State) *association {
 	a.paths = []*transport{t}
 	a.primary, a.sackPath = t, t
 	a.families = familyV4
+	a.o = &p.opts
 	a.out.init(fxMyTSN, 10, 65536)
 	a.in.init(fxPeerTSN)
 	a.ulp.init(10, 65536)

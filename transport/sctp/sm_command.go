@@ -67,7 +67,8 @@ const (
 	cmdCountCookieRejected
 	cmdCountVtagDrop
 	cmdProcessHeartbeatAck
-	cmdHeartbeatPath // path: count an unanswered probe, probe again if needed (8.3, 5.4)
+	cmdHeartbeatPath     // path: count an unanswered probe, probe again if needed (8.3, 5.4)
+	cmdReportRemoteError // the peer's ERROR chunk, for SCTP_REMOTE_ERROR
 )
 
 var cmdNames = [...]string{
@@ -81,7 +82,7 @@ var cmdNames = [...]string{
 	"StartTimer", "StopTimer", "StartTimerIfIdle", "BackoffT1", "CountRetrans",
 	"Connected", "PeerShutdown", "ReportError", "ReportAbort", "ReportRestart",
 	"LowerPMTU", "DiscardPacket", "CountOOTB", "CountCookieRejected", "CountVtagDrop",
-	"ProcessHeartbeatAck", "HeartbeatPath",
+	"ProcessHeartbeatAck", "HeartbeatPath", "ReportRemoteError",
 }
 
 func (k cmdKind) String() string {

@@ -152,7 +152,13 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdProcessSack:
 		a.processSack(ev.chunk)
 	case cmdQueueMessage:
-		a.out.push(ev.msg, a.minPMTU())
+		mtu := a.minPMTU()
+		if ms := a.o.MaxSeg; ms > 0 {
+			mtu = min(mtu, ms+header.SCTPCommonHeaderLen+header.DataChunkHeaderLen) // SCTP_MAXSEG
+		}
+		a.out.push(ev.msg, mtu)
+		a.dryNoted = false
+		a.touchAutoclose()
 	case cmdFlushOutqueue:
 		a.flushOutqueue()
 	case cmdRetransmitT3:
@@ -162,7 +168,7 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		if len(a.out.inflight) > 0 && a.out.inflight[0].tp != nil {
 			t = a.out.inflight[0].tp
 		}
-		t.backoff(&p.opts)
+		t.backoff(a.o)
 		t.onT3()
 		a.out.markAllForRetransmit()
 		a.pathError(t, true)
@@ -180,7 +186,7 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 			a.errorCount++
 			a.out.markAllForRetransmit()
 		}
-		t.backoff(&p.opts)
+		t.backoff(a.o)
 	case cmdDropSendQueue:
 		// The ABORT primitive: what was not delivered is handed back
 		// (UnsentMessages).
@@ -196,10 +202,10 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		}
 	case cmdBackoffT1:
 		a.initRetries++
-		a.t1rto = min(2*a.t1rto, a.maxInitTimeout, p.opts.RTOMax)
+		a.t1rto = min(2*a.t1rto, a.maxInitTimeout, a.o.RTOMax)
 	case cmdCountRetrans:
 		t := a.dataPath()
-		t.backoff(&p.opts)
+		t.backoff(a.o)
 		a.pathError(t, true)
 		p.stats.Retransmissions[timerT2Shutdown].Increment()
 		a.stats.Retransmissions[timerT2Shutdown].Increment()
@@ -207,6 +213,11 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdConnected:
 		a.connected = true
 		a.notify |= waiter.WritableEvents
+		a.note(&AssocChange{ID: a.id, State: CommUp, OutStreams: a.outStreams, InStreams: a.inStreams})
+		a.touchAutoclose()
+		if a.hasPeerAdapt {
+			a.note(&AdaptationIndication{ID: a.id, Indication: a.peerAdapt})
+		}
 		if a.passive {
 			p.stats.PassiveEstablished.Increment()
 		} else {
@@ -215,6 +226,9 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdPeerShutdown:
 		a.peerClosed = true
 		a.notify |= waiter.ReadableEvents
+		if ev.typ == chunkEvent(header.ChunkShutdown) {
+			a.note(&ShutdownEvent{ID: a.id}) // RFC 6458 6.1.5
+		}
 	case cmdReportError:
 		if a.err == nil {
 			a.err = errFor(c.err)
@@ -232,6 +246,14 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdReportRestart:
 		a.restarts++
 		p.stats.Restarts.Increment()
+		a.note(&AssocChange{ID: a.id, State: Restart, OutStreams: a.outStreams, InStreams: a.inStreams})
+	case cmdReportRemoteError:
+		if a.events&EventRemoteError != 0 {
+			it := header.NewCauseIter(ev.chunk.Value())
+			for cs, ok := it.Next(); ok; cs, ok = it.Next() {
+				a.note(&RemoteError{ID: a.id, Cause: cs.Code(), Info: append([]byte(nil), cs.Info()...)})
+			}
+		}
 	case cmdLowerPMTU:
 		if t := a.pathFor(ev.addr); t != nil {
 			a.lowerPMTU(t, int(ev.mtu))
@@ -329,6 +351,12 @@ func addrTypeParam(b []byte, fam addrFamilies) int {
 	return header.Param(b).Encode(&header.ParamFields{Type: header.ParamSupportedAddressTypes, Value: v[:n]})
 }
 
+// adaptParam encodes our Adaptation Layer Indication (RFC 5061 4.2.6).
+func adaptParam(b []byte, v uint32) int {
+	header.AdaptationLayerIndicationParam(b).Encode(&header.AdaptationLayerIndicationFields{AdaptationCodePoint: v})
+	return header.AdaptationLayerIndicationParamLen
+}
+
 // extensionsParam appends the Supported Extensions parameter, if we
 // announce any extension (RFC 5061 4.2.7), and returns its length.
 func (p *protocol) extensionsParam(b []byte) int {
@@ -354,7 +382,7 @@ func (p *protocol) extensionsLen() int {
 //
 // +checklocks:a.mu
 func (a *association) sendInit() {
-	maxLen := header.InitChunkHeaderLen + addrParamsLen(a.localAddrs) + 8 + 8 + a.p.extensionsLen()
+	maxLen := header.InitChunkHeaderLen + addrParamsLen(a.localAddrs) + 8 + 8 + 8 + a.p.extensionsLen()
 	b := a.pb.alone(0, maxLen, header.ChunkInit)
 	params := b[header.InitChunkHeaderLen:]
 	// RFC 9260 5.1.2: our addresses when we have several, and the
@@ -365,6 +393,9 @@ func (a *association) sendInit() {
 		fam = familyOf(a.primary.addr)
 	}
 	n += addrTypeParam(params[n:], fam)
+	if a.hasAdapt {
+		n += adaptParam(params[n:], a.adapt)
+	}
 	n += a.p.extensionsParam(params[n:])
 	if a.preserve != 0 {
 		var v [4]byte
@@ -427,9 +458,11 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 		cd.localTieTag, cd.peerTieTag = a.localTieTag, a.peerTieTag
 	}
 	var addrs []tcpip.Address
+	adapt, hasAdapt := ctx.lAdapt, ctx.lHasAdapt
 	if a != nil {
 		ourOS, ourMIS, rwnd = a.wantOut, a.maxIn, a.rcvbuf
 		addrs = a.localAddrs
+		adapt, hasAdapt = a.adapt, a.hasAdapt
 	} else {
 		// RFC 9260 5.1.2: in the families the peer takes.
 		fam := ctx.lFam
@@ -440,9 +473,14 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 	}
 	cd.created = ev.now
 	life := p.opts.ValidCookieLife
+	if a != nil {
+		life = a.o.ValidCookieLife
+	} else if ctx.lLife > 0 {
+		life = ctx.lLife // SCTP_ASSOCINFO of the listener
+	}
 	if ii.preserve != 0 {
 		// RFC 9260 5.2.6: honour a Cookie Preservative, within reason.
-		life += min(time.Duration(ii.preserve)*time.Millisecond, p.opts.ValidCookieLife)
+		life += min(time.Duration(ii.preserve)*time.Millisecond, life)
 	}
 	cd.lifeMS = uint32(life / time.Millisecond)
 	cd.peerTag = ii.tag
@@ -454,10 +492,14 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 	cd.localAddr, cd.peerAddr = ev.pkt.dstAddr, ev.pkt.srcAddr
 	cd.netProto = ev.pkt.netProto
 	cd.npeerAddrs = copy(cd.peerAddrs[:], ii.addrs[:ii.naddrs])
+	cd.peerAdapt, cd.hasAdapt = ii.adapt, ii.hasAdapt
 
 	// Parameters: the State Cookie, then Unrecognized Parameters.
 	clen := cd.size()
 	plen := header.PaddedLen(header.ParamHeaderLen+clen) + p.extensionsLen() + addrParamsLen(addrs)
+	if hasAdapt {
+		plen += header.AdaptationLayerIndicationParamLen
+	}
 	for i := 0; i < ii.nunrec; i++ {
 		plen += header.PaddedLen(header.ParamHeaderLen + len(ii.unrec[i]))
 	}
@@ -469,6 +511,9 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 	p.keys.sign(cp, &cd)
 	n := header.Param(params).Encode(&header.ParamFields{Type: header.ParamStateCookie, Value: cp})
 	n += putAddrParams(params[n:], addrs)
+	if hasAdapt {
+		n += adaptParam(params[n:], adapt)
+	}
 	n += p.extensionsParam(params[n:])
 	for i := 0; i < ii.nunrec; i++ {
 		n += header.Param(params[n:]).Encode(&header.ParamFields{Type: header.ParamUnrecognizedParameter, Value: ii.unrec[i]})

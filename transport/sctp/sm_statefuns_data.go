@@ -115,7 +115,7 @@ func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 		}
 		return dispContinue
 	}
-	if a.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+	if a.errorCount >= ctx.a.o.AssociationMaxRetrans {
 		// RFC 9260 8.1: the peer is unreachable.
 		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
@@ -190,7 +190,7 @@ func sfSendHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) dispositio
 		if !a.hbDue(t, now) {
 			continue
 		}
-		if t.hbOutstanding && t.confirmed() && now.Sub(t.hbSentAt) >= t.rto && a.errorCount >= ctx.p.opts.AssociationMaxRetrans {
+		if t.hbOutstanding && t.confirmed() && now.Sub(t.hbSentAt) >= t.rto && a.errorCount >= ctx.a.o.AssociationMaxRetrans {
 			return cmds.abortAssoc(0, vtPeer, errTimeout)
 		}
 		cmds.add(command{kind: cmdHeartbeatPath, path: uint8(i)})
@@ -230,6 +230,7 @@ func sfOperr3_3_10(ctx *smContext, ev *event, cmds *commandList) disposition {
 		cmds.do(cmdCountVtagDrop)
 		return dispDiscard
 	}
+	cmds.do(cmdReportRemoteError)
 	return dispContinue
 }
 

@@ -1,6 +1,10 @@
 package sctp
 
-import "gvisor.dev/gvisor/pkg/tcpip"
+import (
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
 
 import (
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
@@ -27,6 +31,10 @@ type smContext struct {
 	// families, for the addresses of the INIT ACK and the new TCB.
 	lBound []tcpip.Address
 	lFam   addrFamilies
+	// CLOSED: the listener's Adaptation Layer Indication.
+	lAdapt    uint32
+	lHasAdapt bool
+	lLife     time.Duration // the listener's Valid.Cookie.Life
 
 	// Scratch filled by state functions, read by the interpreter.
 	cookie cookieData

@@ -94,6 +94,9 @@ type AssocStats struct {
 	// HEARTBEAT ACKs whose nonce or address matched no probe (5.4, 8.3).
 	HeartbeatsSent       tcpip.StatCounter
 	HeartbeatAcksIgnored tcpip.StatCounter
+	// NotificationsDropped counts notifications dropped because the
+	// reader let too many wait.
+	NotificationsDropped tcpip.StatCounter
 }
 
 // IsEndpointStats implements tcpip.EndpointStats.

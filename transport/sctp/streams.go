@@ -38,7 +38,7 @@ func (q *ulpqueue) stream(sid uint16) *streamIn {
 func (q *ulpqueue) complete(m *inMessage) bool {
 	s := q.stream(m.sid)
 	if m.unordered || s == nil {
-		q.ready = append(q.ready, m)
+		q.pushReady(m)
 		return true
 	}
 	if m.ssn != s.nextSSN {
@@ -48,7 +48,7 @@ func (q *ulpqueue) complete(m *inMessage) bool {
 		s.pending[m.ssn] = m
 		return false
 	}
-	q.ready = append(q.ready, m)
+	q.pushReady(m)
 	q.advanceStream(m.sid)
 	return true
 }
@@ -64,7 +64,7 @@ func (q *ulpqueue) advanceStream(sid uint16) {
 			return
 		}
 		delete(s.pending, s.nextSSN)
-		q.ready = append(q.ready, n)
+		q.pushReady(n)
 		s.nextSSN++
 	}
 }

@@ -68,9 +68,20 @@ type ulpqueue struct {
 	bytes  int
 	mem    int
 	rcvbuf int
+	pdp    int // the user's partial delivery point, 0 for the default
 
 	freeChunks []*inChunk
 	freeMsgs   []*inMessage
+
+	// enqueued and dequeued count the messages handed to the reader and
+	// read to their end, to order notifications among them (notify.go).
+	enqueued, dequeued uint64
+}
+
+// pushReady hands message m to the reader.
+func (q *ulpqueue) pushReady(m *inMessage) {
+	q.ready = append(q.ready, m)
+	q.enqueued++
 }
 
 func (q *ulpqueue) init(inStreams uint16, rcvbuf int) {
@@ -98,6 +109,7 @@ func (q *ulpqueue) release() {
 	}
 	clear(q.ready)
 	q.ready, q.head, q.pd = q.ready[:0], 0, nil
+	q.dequeued = q.enqueued
 	q.bytes, q.mem, q.fragBytes = 0, 0, 0
 }
 
@@ -229,6 +241,7 @@ func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, 
 	if end {
 		q.ready[q.head] = nil
 		q.head++
+		q.dequeued++
 		if q.head == len(q.ready) {
 			q.ready = q.ready[:0]
 			q.head = 0
