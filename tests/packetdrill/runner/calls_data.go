@@ -1,0 +1,430 @@
+package runner
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+
+	"github.com/netstack-sctp/sctp/tests/packetdrill/script"
+	"github.com/netstack-sctp/sctp/transport/sctp"
+)
+
+// The data calls. All sends become Endpoint.WriteMsg with the stream, PPID
+// and ordering the call carries; all receives Endpoint.ReadMsg, whose
+// RecvInfo fills the receive structures. Payload bytes are zeros, as the
+// corpus never checks them.
+
+// sendParams is what a send call asks for.
+type sendParams struct {
+	n    int64
+	info sctp.SendInfo
+	eof  bool // SCTP_EOF: shut down after this message
+}
+
+// checkMsgCall finds message features we cannot map, before the run.
+func (r *run) checkMsgCall(c *call) error {
+	switch c.sc.Name {
+	case "sendmsg", "recvmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		if ctl, ok := field(m, "msg_control"); ok && !script.IsWildcard(ctl) && name(ctl) != "NULL" {
+			if l, ok := ctl.(*script.List); !ok || len(l.Elems) > 0 {
+				if c.sc.Name == "recvmsg" {
+					return unsupported("ancillary data: recvmsg cmsgs (SCTP_RECVRCVINFO/NXTINFO/SNDRCV delivery)")
+				}
+				return r.checkCmsgs(ctl)
+			}
+		}
+		if c.sc.Name == "recvmsg" && isNotification(m) {
+			return unsupported("notifications: reading an event (RFC 6458 6)")
+		}
+	case "sctp_recvv":
+		if l, ok := c.arg(1).(*script.List); ok && len(l.Elems) > 0 {
+			if s, ok := l.Elems[0].(*script.Struct); ok {
+				if b, ok := field(s, "iov_base"); ok {
+					if _, isStruct := b.(*script.Struct); isStruct {
+						return unsupported("notifications: reading an event (RFC 6458 6)")
+					}
+				}
+			}
+		}
+	case "sctp_sendv":
+		if t := name(c.arg(7)); t == "SCTP_SENDV_AUTHINFO" {
+			return unsupported("AUTH (RFC 4895): SCTP_SENDV_AUTHINFO")
+		}
+		if n, ok := r.intOf(c.arg(4)); ok && n > 1 {
+			return unsupported("multihoming: sctp_sendv with several addresses")
+		}
+	}
+	return nil
+}
+
+func isNotification(m *script.Struct) bool {
+	iov, _ := field(m, "msg_iov")
+	if l, ok := iov.(*script.List); ok && len(l.Elems) > 0 {
+		if s, ok := l.Elems[0].(*script.Struct); ok {
+			if b, ok := field(s, "iov_base"); ok {
+				_, isStruct := b.(*script.Struct)
+				return isStruct
+			}
+		}
+	}
+	return false
+}
+
+func (r *run) checkCmsgs(ctl script.Value) error {
+	l, _ := ctl.(*script.List)
+	if l == nil {
+		return nil
+	}
+	for _, e := range l.Elems {
+		s, _ := e.(*script.Struct)
+		t, _ := field(s, "cmsg_type")
+		switch name(t) {
+		case "SCTP_SNDINFO", "SCTP_SNDRCV":
+		case "SCTP_PRINFO":
+		case "SCTP_AUTHINFO":
+			return unsupported("AUTH (RFC 4895): SCTP_AUTHINFO")
+		case "SCTP_DSTADDRV4", "SCTP_DSTADDRV6":
+			// Checked at the call: the peer's only address is no choice.
+		case "SCTP_INIT":
+			return unsupported("ancillary data: SCTP_INIT (implicit association set-up)")
+		default:
+			return unsupported("ancillary data: %s", script.FormatValue(t))
+		}
+	}
+	return nil
+}
+
+// iovLen is the total iov_len of an iovec list.
+func (r *run) iovLen(v script.Value) int64 {
+	var n int64
+	if l, ok := v.(*script.List); ok {
+		for _, e := range l.Elems {
+			s, _ := e.(*script.Struct)
+			if x, ok := field(s, "iov_len"); ok {
+				k, _ := r.intOf(x)
+				n += k
+			} else if s != nil && len(s.Fields) == 2 && s.Fields[1].Name == "" {
+				k, _ := r.intOf(s.Fields[1].Value) // {base, len}
+				n += k
+			}
+		}
+	}
+	return n
+}
+
+// applyFlags maps SCTP send flags onto SendInfo.
+func (r *run) applyFlags(p *sendParams, v script.Value) error {
+	fl, ok := r.intOf(v)
+	if !ok || fl == 0 {
+		return nil
+	}
+	c := r.consts.names
+	if fl&c["SCTP_UNORDERED"] != 0 {
+		p.info.Unordered = true
+		fl &^= c["SCTP_UNORDERED"]
+	}
+	if fl&c["SCTP_EOF"] != 0 {
+		p.eof = true
+		fl &^= c["SCTP_EOF"]
+	}
+	switch {
+	case fl&c["SCTP_SENDALL"] != 0:
+		return unsupported("one-to-many sockets: SCTP_SENDALL")
+	case fl&c["SCTP_ABORT"] != 0:
+		return unsupported("send flags: SCTP_ABORT with a message (no abort-with-reason API)")
+	case fl != 0:
+		return unsupported("send flags: %s", script.FormatValue(v))
+	}
+	return nil
+}
+
+// sndinfo reads an sctp_sndinfo or sctp_sndrcvinfo struct.
+func (r *run) sndinfo(p *sendParams, v script.Value) error {
+	s, ok := v.(*script.Struct)
+	if !ok {
+		return nil
+	}
+	for _, f := range s.Fields {
+		if script.IsWildcard(f.Value) {
+			continue
+		}
+		x, _ := r.intOf(f.Value)
+		switch strings.TrimPrefix(strings.TrimPrefix(f.Name, "snd_"), "sinfo_") {
+		case "sid", "stream":
+			p.info.Stream = uint16(x)
+		case "ppid":
+			p.info.PPID = uint32(x)
+		case "flags":
+			if err := r.applyFlags(p, f.Value); err != nil {
+				return err
+			}
+		case "timetolive", "pr_value":
+			if x != 0 {
+				return unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
+			}
+		}
+	}
+	return nil
+}
+
+// sendArgs decodes the arguments of every send call.
+func (r *run) sendArgs(c *call) (sendParams, error) {
+	var p sendParams
+	var err error
+	switch c.sc.Name {
+	case "write":
+		p.n, _ = r.intOf(c.arg(2))
+	case "send":
+		p.n, _ = r.intOf(c.arg(2))
+	case "sendmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		iov, _ := field(m, "msg_iov")
+		p.n = r.iovLen(iov)
+		if ctl, ok := field(m, "msg_control"); ok {
+			if l, ok := ctl.(*script.List); ok {
+				for _, e := range l.Elems {
+					s, _ := e.(*script.Struct)
+					d, _ := field(s, "cmsg_data")
+					t, _ := field(s, "cmsg_type")
+					if name(t) == "SCTP_PRINFO" {
+						ds, _ := d.(*script.Struct)
+						if err := r.prNone(ds); err != nil {
+							return p, err
+						}
+						continue
+					}
+					if name(t) == "SCTP_DSTADDRV4" || name(t) == "SCTP_DSTADDRV6" {
+						if err := r.checkDest(c, d); err != nil {
+							return p, err
+						}
+						continue
+					}
+					if err = r.sndinfo(&p, d); err != nil {
+						return p, err
+					}
+				}
+			}
+		}
+	case "sctp_sendmsg":
+		// (sd, msg, len, to, tolen, ppid, flags, stream, timetolive, context)
+		p.n, _ = r.intOf(c.arg(2))
+		ppid, _ := r.intOf(c.arg(5))
+		stream, _ := r.intOf(c.arg(7))
+		ttl, _ := r.intOf(c.arg(8))
+		p.info.PPID, p.info.Stream = uint32(ppid), uint16(stream)
+		if ttl != 0 {
+			return p, unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
+		}
+		err = r.applyFlags(&p, c.arg(6))
+	case "sctp_send":
+		// (sd, msg, len, sinfo, flags)
+		p.n, _ = r.intOf(c.arg(2))
+		err = r.sndinfo(&p, c.arg(3))
+	case "sctp_sendx":
+		// (sd, msg, len, addrs, addrcnt, sinfo, flags): sctp_send with the
+		// peer's addresses for an implicit set-up, which a connected
+		// one-to-one socket does not need.
+		if n, _ := r.intOf(c.arg(4)); n > 1 {
+			return p, unsupported("multihoming: sctp_sendx with several addresses")
+		}
+		p.n, _ = r.intOf(c.arg(2))
+		err = r.sndinfo(&p, c.arg(5))
+	case "sctp_sendv":
+		// (sd, iov, iovcnt, addrs, addrcnt, info, infolen, infotype, flags)
+		p.n = r.iovLen(c.arg(1))
+		info := c.arg(5)
+		switch name(c.arg(7)) {
+		case "SCTP_SENDV_SNDINFO":
+			err = r.sndinfo(&p, info)
+		case "SCTP_SENDV_PRINFO":
+			s, _ := info.(*script.Struct)
+			if err := r.prNone(s); err != nil {
+				return p, err
+			}
+		case "SCTP_SENDV_SPA":
+			s, _ := info.(*script.Struct)
+			if fl, ok := field(s, "sendv_flags"); ok {
+				if x, _ := r.intOf(fl); x&^1 != 0 {
+					return p, unsupported("sctp_sendv: SCTP_SEND_PRINFO_VALID/AUTHINFO in sendv_spa")
+				}
+			}
+			if si, ok := field(s, "sendv_sndinfo"); ok {
+				err = r.sndinfo(&p, si)
+			}
+		}
+	}
+	return p, err
+}
+
+// payload is n zero bytes.
+type payload struct{ r *bytes.Reader }
+
+func newPayload(n int64) payload             { return payload{bytes.NewReader(make([]byte, n))} }
+func (p payload) Read(b []byte) (int, error) { return p.r.Read(b) }
+func (p payload) Len() int                   { return p.r.Len() }
+
+var _ tcpip.Payloader = payload{}
+
+func (r *run) sysWrite(c *call) (outcome, error) {
+	s, ok := r.sock(c.arg(0))
+	if !ok {
+		return failErrno("EBADF"), nil
+	}
+	p, err := r.sendArgs(c)
+	if err != nil {
+		return outcome{}, err
+	}
+	n, e := s.ep.WriteMsg(newPayload(p.n), p.info)
+	if _, would := e.(*tcpip.ErrWouldBlock); would && !s.nonblock {
+		return outcome{}, errBlocked
+	}
+	if e != nil {
+		return fail(e), nil
+	}
+	if p.eof {
+		s.ep.Shutdown(tcpip.ShutdownWrite)
+	}
+	return outcome{ret: n}, nil
+}
+
+// recvCount returns the byte count a receive call asks for.
+func (r *run) recvCount(c *call) int64 {
+	switch c.sc.Name {
+	case "read", "recv", "sctp_recvmsg":
+		n, _ := r.intOf(c.arg(2))
+		return n
+	case "recvmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		iov, _ := field(m, "msg_iov")
+		return r.iovLen(iov)
+	case "sctp_recvv":
+		return r.iovLen(c.arg(1))
+	}
+	return 0
+}
+
+func (r *run) sysRead(c *call) (outcome, error) {
+	s, ok := r.sock(c.arg(0))
+	if !ok {
+		return failErrno("EBADF"), nil
+	}
+	count := r.recvCount(c)
+	info, n, e := s.ep.ReadMsg(io.Discard, int(count))
+	switch e.(type) {
+	case nil:
+	case *tcpip.ErrWouldBlock:
+		if !s.nonblock {
+			return outcome{}, errBlocked
+		}
+		return fail(e), nil
+	case *tcpip.ErrClosedForReceive:
+		return outcome{ret: 0}, nil // end of file
+	default:
+		return fail(e), nil
+	}
+	if err := r.checkRecvInfo(c, s, info); err != nil {
+		return outcome{}, err
+	}
+	return outcome{ret: int64(n)}, nil
+}
+
+// checkRecvInfo compares the receive structures a call fills with the
+// message read.
+func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
+	flags := int64(0)
+	if info.Complete {
+		flags = r.consts.names["MSG_EOR"]
+	}
+	rcvFlags := int64(0)
+	if info.Unordered {
+		rcvFlags = r.consts.names["SCTP_UNORDERED"]
+	}
+	var from outStruct
+	if ra, e := s.ep.GetRemoteAddress(); e == nil {
+		from = r.sockaddrOut(ra, s.v6)
+	}
+	switch c.sc.Name {
+	case "recvmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		if f, ok := field(m, "msg_name"); ok && name(f) != "NULL" {
+			if err := r.matchOut("msg_name", f, from); err != nil {
+				return err
+			}
+		}
+		if f, ok := field(m, "msg_flags"); ok {
+			return r.matchOut("msg_flags", f, flags)
+		}
+	case "sctp_recvmsg":
+		// (sd, msg, len, from, fromlen, sinfo, msg_flags)
+		if name(c.arg(3)) != "NULL" {
+			if err := r.matchOut("from", c.arg(3), from); err != nil {
+				return err
+			}
+		}
+		sinfo := outStruct{
+			"sinfo_stream": int64(info.Stream), "sinfo_ssn": int64(info.SSN), "sinfo_flags": rcvFlags,
+			"sinfo_ppid": int64(info.PPID), "sinfo_tsn": int64(info.TSN), "sinfo_assoc_id": int64(info.AssocID),
+			"sinfo_context": int64(0), "sinfo_timetolive": int64(0),
+		}
+		if err := r.matchOut("sinfo", c.arg(5), sinfo); err != nil {
+			return err
+		}
+		return r.matchOut("msg_flags", c.arg(6), flags)
+	case "sctp_recvv":
+		// (sd, iov, iovlen, from, fromlen, info, infolen, infotype, flags)
+		if name(c.arg(3)) != "NULL" {
+			if err := r.matchOut("from", c.arg(3), from); err != nil {
+				return err
+			}
+		}
+		if err := r.matchOut("flags", c.arg(8), flags); err != nil {
+			return err
+		}
+		infotype := "SCTP_RECVV_NOINFO"
+		if s.recvRcvInfo {
+			infotype = "SCTP_RECVV_RCVINFO"
+			rcv := outStruct{
+				"rcv_sid": int64(info.Stream), "rcv_ssn": int64(info.SSN), "rcv_flags": rcvFlags,
+				"rcv_ppid": int64(info.PPID), "rcv_tsn": int64(info.TSN), "rcv_assoc_id": int64(info.AssocID),
+				"rcv_context": int64(0),
+			}
+			if err := r.matchOut("info", c.arg(5), rcv); err != nil {
+				return err
+			}
+		}
+		return r.matchOut("infotype", c.arg(7), infotype)
+	}
+	return nil
+}
+
+// prNone accepts an sctp_prinfo whose policy is SCTP_PR_SCTP_NONE.
+func (r *run) prNone(s *script.Struct) error {
+	pol, ok := field(s, "pr_policy")
+	if !ok || script.IsWildcard(pol) {
+		return nil
+	}
+	if v, ok := r.intOf(pol); ok && v == 0 {
+		return nil
+	}
+	return unsupported("PR-SCTP (RFC 3758): SCTP_PRINFO policy %s", script.FormatValue(pol))
+}
+
+// checkDest accepts an SCTP_DSTADDRV4/V6 naming the peer's primary
+// address: on a single-homed association that is no choice at all.
+func (r *run) checkDest(c *call, d script.Value) error {
+	s, ok := r.sock(c.arg(0))
+	if !ok {
+		return nil
+	}
+	want, err := r.sockaddr(d, false, s.v6)
+	if err != nil {
+		return err
+	}
+	if ra, e := s.ep.GetRemoteAddress(); e == nil && ra.Addr == want.Addr {
+		return nil
+	}
+	return unsupported("multihoming: SCTP_DSTADDRV4/V6 naming a destination other than the primary path")
+}
