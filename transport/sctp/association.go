@@ -168,6 +168,9 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 	t := &transport{port: peerPort}
 	a.o = &p.opts
 	t.init(r.RemoteAddress(), r, a.o)
+	if isV6(t.addr) {
+		p.watchICMPv6()
+	}
 	t.state = PathActive // RFC 9260 5.4 rules 1 and 2
 	a.paths = append(a.paths, t)
 	a.primary = t

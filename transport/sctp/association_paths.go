@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"slices"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -120,6 +121,9 @@ func (a *association) addPath(addr tcpip.Address, s PathState) *transport {
 	}
 	t := &transport{port: a.peerPort}
 	t.init(addr, a.findRoute(addr, tcpip.Address{}), a.o)
+	if isV6(addr) {
+		a.p.watchICMPv6()
+	}
 	t.state = s
 	a.paths = append(a.paths, t)
 	a.pathEvent(t, PathAddrAdded)
@@ -145,11 +149,14 @@ func (a *association) findRoute(addr, local tcpip.Address) *stack.Route {
 			return r
 		}
 	}
-	if len(a.localAddrs) == 0 {
-		if r, err := s.FindRoute(0, tcpip.Address{}, addr, proto, false); err == nil {
+	// The stack's own choice first: its route table knows which NIC
+	// reaches addr (a default route would otherwise match whichever
+	// local address is tried first).
+	if r, err := s.FindRoute(0, tcpip.Address{}, addr, proto, false); err == nil {
+		if a.wildcard || len(a.localAddrs) == 0 || slices.Contains(a.localAddrs, r.LocalAddress()) {
 			return r
 		}
-		return nil
+		r.Release()
 	}
 	for _, l := range a.localAddrs {
 		if l.Len() != addr.Len() {

@@ -31,9 +31,15 @@ func (p *protocol) handleICMP(d *demux, transErr stack.TransportError, pkt *stac
 	if !ok || len(b) < 8 {
 		return
 	}
-	h := header.SCTP(b)
 	// The address the packet was sent to names the path (RFC 9260 10).
-	dst := icmpDest(pkt)
+	p.icmpToAssoc(d, evType, transErr.Info(), b, icmpDest(pkt))
+}
+
+// icmpToAssoc hands an ICMP error about our SCTP packet b (its first
+// bytes, from the common header) sent to dst to the association it
+// concerns, if its tag proves it ours (RFC 9260 10 items 5 and 6).
+func (p *protocol) icmpToAssoc(d *demux, evType eventType, mtu uint32, b []byte, dst tcpip.Address) {
+	h := header.SCTP(b)
 	peerPort, vtag := h.DestinationPort(), h.VerificationTag()
 	// Item 6: tag 0 is only ours for an INIT whose Initiate Tag is ours.
 	var initTag uint32
@@ -62,7 +68,7 @@ func (p *protocol) handleICMP(d *demux, transErr stack.TransportError, pkt *stac
 			continue
 		}
 		p.stats.ICMPErrors.Increment()
-		ev := event{typ: evType, mtu: transErr.Info(), addr: dst}
+		ev := event{typ: evType, mtu: mtu, addr: dst}
 		a.runLocked(&ev)
 		a.unlockAndFlush()
 		return

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"gvisor.dev/gvisor/pkg/tcpip"
+	gheader "gvisor.dev/gvisor/pkg/tcpip/header"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 	"github.com/netstack-sctp/sctp/transport/sctp/sctptest"
@@ -164,4 +165,20 @@ func TestSetPrimary(t *testing.T) {
 	require.IsType(t, &tcpip.ErrBadAddress{}, c.SetPrimary(e.aAddr))
 	// The stream checks every sequence number: nothing lost or doubled.
 	require.True(t, st.runUntil(st.done, 30*time.Second))
+}
+
+// TestPathRouteWithDefaultRoute: with a default route on the first NIC,
+// the path to the peer's second address still leaves through the NIC
+// that reaches it, from that NIC's address (RFC 9260 6.4: each path its
+// own source address and NIC).
+func TestPathRouteWithDefaultRoute(t *testing.T) {
+	e := newMHEnv(t, 16, Options{}, sctptest.LinkConfig{NoIPv6: true})
+	a0 := e.links[0].A()
+	e.a.Stack().AddRoute(tcpip.Route{Destination: gheader.IPv4EmptySubnet, NIC: a0.NICID()})
+	c, _ := e.pair(false, nil, nil, []tcpip.Address{e.bAddr}, 5000)
+	ps, err := c.Paths()
+	require.Nil(t, err)
+	require.Len(t, ps, 2)
+	require.Equal(t, e.links[1].A().IPv4(), ps[1].LocalAddr, "source address of the second path")
+	require.Equal(t, e.links[1].A().NICID(), ps[1].NIC, "NIC of the second path")
 }

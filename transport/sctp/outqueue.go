@@ -366,9 +366,13 @@ func (c *outChunk) leaveFlight() {
 }
 
 // ackedOn credits c's path with its acknowledgement, for that path's
-// cwnd and error counter (RFC 9260 7.2, 8.2).
+// cwnd and error counter (RFC 9260 7.2, 8.2). A chunk marked for
+// retransmission and not yet sent again gets its path no credit: that
+// transmission was given up for lost, and crediting it would bring a cut
+// path back to ACTIVE on the acknowledgement of data it carried before
+// the cut, which came over another path.
 func (c *outChunk) ackedOn() {
-	if c.tp != nil {
+	if c.tp != nil && !c.rtx {
 		c.tp.acked += c.size
 	}
 }

@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"gvisor.dev/gvisor/pkg/buffer"
@@ -33,6 +34,8 @@ type protocol struct {
 	replay      replayCache
 	nextAssocID atomic.Uint32
 	assocCount  atomic.Int64
+
+	icmp6Once sync.Once // registers the ICMPv6 watcher (icmp6.go)
 }
 
 var _ stack.TransportProtocol = (*protocol)(nil)
