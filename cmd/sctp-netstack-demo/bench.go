@@ -346,3 +346,32 @@ func (b *byteSize) Set(s string) error {
 	*b = byteSize(n * mult)
 	return nil
 }
+
+// bitRate is a flag value in bits per second, with an optional k, M or G.
+type bitRate uint64
+
+func (b *bitRate) String() string {
+	if *b == 0 {
+		return "0"
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(fmtRate(float64(*b)), "bit/s"), " ", "")
+}
+
+func (b *bitRate) Set(s string) error {
+	mult := 1.0
+	for _, u := range []struct {
+		suffix string
+		mult   float64
+	}{{"k", 1e3}, {"M", 1e6}, {"G", 1e9}} {
+		if v, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = v, u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v >= 0) || v*mult > 1e12 {
+		return errors.New("want bits per second, optionally with k, M or G (e.g. 50M)")
+	}
+	*b = bitRate(v * mult)
+	return nil
+}

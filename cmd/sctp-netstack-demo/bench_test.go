@@ -31,3 +31,18 @@ func TestByteSize(t *testing.T) {
 		require.Error(t, b.Set(s), s)
 	}
 }
+
+// TestBitRate checks the -bandwidth values.
+func TestBitRate(t *testing.T) {
+	for in, want := range map[string]uint64{"0": 0, "50M": 50e6, "1.5G": 1.5e9, "64k": 64e3, "1000": 1000} {
+		var b bitRate
+		require.NoError(t, b.Set(in), in)
+		require.Equal(t, want, uint64(b), in)
+	}
+	b := bitRate(50e6)
+	require.Equal(t, "50M", b.String())
+	for _, bad := range []string{"", "fast", "-1", "10T", "NaN"} {
+		var b bitRate
+		require.Error(t, b.Set(bad), bad)
+	}
+}

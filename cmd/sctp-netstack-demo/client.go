@@ -37,6 +37,7 @@ type clientFlags struct {
 	size    int
 	seed    uint64
 	timeout time.Duration
+	rate    float64
 }
 
 func newClientFlags(out io.Writer) *clientFlags {
@@ -45,27 +46,30 @@ func newClientFlags(out io.Writer) *clientFlags {
 	fs.SetOutput(out)
 	fs.Usage = f.usage
 	f.link.register(fs)
-	fs.StringVar(&f.connect, "connect", "", "the server, `IP[,IP]:PORT` (IPv6 in brackets); required. Multihoming is not implemented yet: only the first IP is used")
+	fs.StringVar(&f.connect, "connect", "", "the server, `IP[,IP]:PORT` (IPv6 in brackets); required. With several IPs the association has a path to each (multihoming) and fails over between them; the first is the primary")
 	fs.StringVar(&f.mode, "mode", modeEcho, "echo: expect every message back and verify it; discard: the server drops them, success is every message acknowledged (graceful shutdown)")
 	fs.IntVar(&f.streams, "streams", defaultStreams, "streams to ask for, each way (1-65535); messages go round-robin over those granted")
 	fs.IntVar(&f.count, "count", defaultClientCount, "messages to send in all")
 	fs.IntVar(&f.size, "size", defaultClientSize, fmt.Sprintf("size of every message, %d to %d `bytes`; larger than a packet means fragmented", msgHeaderLen, maxSize))
 	fs.Uint64Var(&f.seed, "seed", defaultSeed, "seed of the messages' contents and ordering flags")
 	fs.DurationVar(&f.timeout, "timeout", defaultClientTimeout, "give up after this long, association setup included")
+	fs.Float64Var(&f.rate, "rate", 0, "send at most this many messages a second (0: as fast as the association takes them), e.g. to take a link down by hand in the middle")
 	return f
 }
 
 func (f *clientFlags) usage() {
 	w := f.fs.Output()
-	fmt.Fprintf(w, `Usage: %s client -iface NAME[,NAME2] -addr IP/PREFIX[,...] -connect IP:PORT [flags]
+	fmt.Fprintf(w, `Usage: %s client -iface NAME[,NAME2] -addr IP/PREFIX[,...] -connect IP[,IP]:PORT [flags]
 
 Runs a gVisor netstack with SCTP on real host interfaces (needs root, or
-CAP_NET_RAW and CAP_NET_ADMIN), opens one association with the server,
-sends -count messages of -size bytes over -streams streams (about %.0f%%
-unordered), verifies every echo (bytes, stream, PPID, ordering), shuts the
-association down gracefully and prints a summary. Exit status: 0 if every
-message was verified, 1 on any loss, mismatch or error (a refused or
-unanswered association included), 2 for a bad command line.
+CAP_NET_RAW and CAP_NET_ADMIN), opens one association with the server
+(multihomed: a path to each address of -connect), sends -count messages of
+-size bytes over -streams streams (about %.0f%% unordered), verifies every
+echo (bytes, stream, PPID, ordering), shuts the association down
+gracefully and prints a summary, with the path events as they happen.
+Exit status: 0 if every message was verified, 1 on any loss, mismatch or
+error (a refused or unanswered association included), 2 for a bad command
+line.
 
 Flags:
 `, progName, unorderedShare*100)
@@ -75,6 +79,12 @@ Example, in the namespace at the other end of the server's veth pair:
   sysctl -w net.ipv6.conf.sctp1.disable_ipv6=1
   ip link set sctp1 up
   %[1]s client -iface sctp1 -addr 192.0.2.2/24 -connect 192.0.2.1:5000 -streams 4 -count 2000
+
+Multihomed, with a server on two links (192.0.2.1 and 198.51.100.1): path
+events are printed as they happen; take sctp1 down meanwhile and the
+association fails over to sctp3:
+  %[1]s client -iface sctp1,sctp3 -addr 192.0.2.2/24,198.51.100.2/24 \
+      -connect 192.0.2.1,198.51.100.1:5000 -count 5000 -rate 1000
 `, progName)
 }
 
@@ -92,6 +102,8 @@ func (f *clientFlags) check() (*liveLinks, *adapter.Addr, error) {
 		return nil, nil, fmt.Errorf("-size %d: want %d to %d", f.size, msgHeaderLen, maxSize)
 	case f.timeout <= 0:
 		return nil, nil, fmt.Errorf("-timeout %v: want a positive duration", f.timeout)
+	case !(f.rate >= 0):
+		return nil, nil, fmt.Errorf("-rate %v: want a positive number or 0", f.rate)
 	case f.connect == "":
 		return nil, nil, errors.New("-connect is required")
 	}
@@ -140,6 +152,7 @@ func clientCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	printStreams(stdout, r)
 	fmt.Fprintf(stdout, "retransmits: %d on timeout, %d fast\n", r.Retransmissions[0], r.FastRetransmits[0])
+	fmt.Fprintf(stdout, "paths:       %d; path switches: %d; heartbeats: %d\n", len(r.Paths), r.PathSwitches[0], r.Heartbeats[0])
 	printTimes(stdout, r)
 	printVerdict(stdout, r, err)
 	if err != nil || !r.OK() {
@@ -156,11 +169,7 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 	deadline, _ := ctx.Deadline()
 	start := time.Now()
 
-	note := ""
-	if len(raddr.IPs) > 1 {
-		note = " (multihoming is not implemented yet: only the first address is used)"
-	}
-	fmt.Fprintf(out, "client: connecting to %s%s\n", raddr, note)
+	fmt.Fprintf(out, "client: connecting to %s\n", raddr)
 	n := uint16(f.streams)
 	d := adapter.Dialer{InitMsg: &adapter.InitMsg{OutStreams: n, MaxInStreams: n}}
 	conn, err := d.DialContext(ctx, h.stack, raddr)
@@ -184,6 +193,12 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 		st.AssocID, r.Setup.Round(10*time.Microsecond), adapter.AddrFromFullAddress(st.LocalAddr),
 		adapter.AddrFromFullAddress(st.PeerAddr), st.OutStreams, st.InStreams, st.Primary.MTU, st.Primary.RTO)
 
+	pctx, pcancel := context.WithTimeout(ctx, time.Second)
+	r.Paths = waitPathsActive(pctx, conn)
+	pcancel()
+	describePaths(out, pathsTitle(r.Paths), r.Paths, h.linkName)
+	conn.PathEvents() // The confirmations, shown in the list.
+
 	r.MaxUnfragmented = st.Primary.MTU - header.SCTPCommonHeaderLen - header.DataChunkHeaderLen
 	p := newFixedPlan(f.seed, int(st.OutStreams), f.count, f.size)
 	r.init(p)
@@ -193,17 +208,17 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 		s := sctp.Stats(h.stack)
 		r.Retransmissions[0] = sumCounters(s.Retransmissions[:])
 		r.FastRetransmits[0] = s.FastRetransmits.Value()
+		r.PathSwitches[0] = s.PathSwitches.Value()
+		r.Heartbeats[0] = s.ChunksSent[header.ChunkHeartbeat].Value()
 		r.Total = time.Since(start)
 	}()
-	live := isTerminal(out)
-	if f.mode == modeEcho {
-		err = transfer(conn, p, r, out, live)
-	} else {
-		err = sendOnly(conn, p, r, out, live)
-	}
+	tr := &transferRun{conn: conn, p: p, r: r, out: out, live: isTerminal(out), sendOnly: f.mode == modeDiscard, rate: f.rate}
+	tr.paths = []*pathWatcher{newPathWatcher("client", conn, h.stack.Clock(), h.linkName)}
+	err = tr.run()
 	if err != nil {
 		return r, err
 	}
+	describeEndPaths(out, conn, h.linkName)
 
 	// Graceful shutdown: SHUTDOWN completes only once the server has
 	// acknowledged all our data.
@@ -211,26 +226,11 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 	sctx, scancel := context.WithTimeout(ctx, shutdownTimeout(&r.Config))
 	r.Shutdown = waitNoAssociations(sctx, h.stack)
 	scancel()
-	if r.Shutdown == "" && sctp.Stats(h.stack).AbortsSent.Value() > 0 {
-		r.Shutdown = "an ABORT was sent"
+	if r.Shutdown == "" {
+		r.Shutdown = abortCheck(assocStats(conn), nil)
 	}
 	fmt.Fprintln(out, r.shutdownLine())
 	return r, nil
-}
-
-// sendOnly sends the planned messages to a discarding server, with the
-// progress line; they are known delivered once the shutdown completes.
-func sendOnly(conn *adapter.Conn, p *plan, r *Result, out io.Writer, live bool) error {
-	var ctr counters
-	prog := startProgress(out, live, &ctr, int64(len(p.msgs)))
-	start := time.Now()
-	err := send(conn, p, &ctr)
-	r.Transfer = time.Since(start)
-	prog.stop()
-	if err != nil {
-		return fmt.Errorf("client: send: %w", err)
-	}
-	return nil
 }
 
 // errorIf returns an error with text msg, or nil when msg is empty.

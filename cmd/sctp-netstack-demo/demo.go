@@ -23,6 +23,10 @@ const (
 	defaultSize    = 8192
 	defaultSeed    = 1
 	defaultTimeout = 20 * time.Second
+	// defaultBandwidth is each link's rate: slow enough for the transfer
+	// to last a second or two, long enough to watch the failover, fast
+	// enough that a person does not wait.
+	defaultBandwidth = 50_000_000
 	// maxSize keeps a message well inside the default send and receive
 	// buffers.
 	maxSize = 64 << 10
@@ -43,6 +47,9 @@ func newDemoFlags(out io.Writer) *demoFlags {
 	fs.StringVar(&f.pcap, "pcap", "", "write every packet both hosts receive, on both links, to pcap `FILE` for tshark or Wireshark (packets the links lose are not in it)")
 	fs.Float64Var(&f.cfg.Loss, "loss", 0, "probability in [0, 1) that a link drops a packet, each direction (e.g. 0.01)")
 	fs.DurationVar(&f.cfg.Delay, "delay", 0, "one-way `delay` of each link (e.g. 5ms)")
+	f.cfg.Bandwidth = defaultBandwidth
+	fs.Var((*bitRate)(&f.cfg.Bandwidth), "bandwidth", "each link's `rate` each way, in bit/s or with k, M or G (e.g. 1G); 0 is unlimited")
+	fs.BoolVar(&f.cfg.Outage, "failover", true, "cut link0, which carries the primary path, halfway through the transfer and heal it at three quarters (-failover=false: no cut)")
 	fs.IntVar(&f.cfg.Streams, "streams", defaultStreams, "number of streams to ask for, each direction (1-65535)")
 	fs.IntVar(&f.cfg.Count, "count", defaultCount, "messages to send on each stream")
 	fs.IntVar(&f.cfg.Size, "size", defaultSize, fmt.Sprintf("largest message, %d to %d `bytes`; sizes are mixed up to it, and messages larger than a packet are fragmented", msgHeaderLen, maxSize))
@@ -57,11 +64,14 @@ func (f *demoFlags) usage() {
 	fmt.Fprintf(w, `Usage: %s [flags]
 
 Runs SCTP (RFC 9260) between two gVisor netstacks in this process, joined
-by simulated links: a client opens one association with an echo server,
-sends messages of mixed sizes on every stream, ordered and unordered,
-checks that each echo comes back intact (and, on ordered delivery, in
-order), and shuts the association down gracefully. The exit status is 0
-only if every message was verified, 1 if not, 2 for a bad command line.
+by two simulated links: a client opens one multihomed association with an
+echo server, a path over each link, sends messages of mixed sizes on every
+stream, ordered and unordered, and checks that each echo comes back intact
+(and, on ordered delivery, in order). Halfway through, the link of the
+primary path is cut: the association fails over to the other path; later
+the link is healed and the primary path comes back. Then the association
+shuts down gracefully. The exit status is 0 only if every message was
+verified, 1 if not, 2 for a bad command line.
 
 Flags:
 `, progName)
@@ -79,6 +89,7 @@ Commands (each has its own flags: %[1]s COMMAND -help):
 Examples:
   %[1]s
   %[1]s -loss 0.02 -delay 2ms -count 100 -seed 7
+  %[1]s -bandwidth 0 -failover=false    # as fast as this machine goes
   %[1]s -pcap demo.pcap && tshark -r demo.pcap -o sctp.checksum:crc-32c
 `, progName)
 }

@@ -26,14 +26,16 @@ type counters struct {
 	echoedMsgs, echoedBytes atomic.Int64
 }
 
-// serve accepts one association and echoes each message back on its
-// stream with its PPID and ordering, until the client shuts down.
-func serve(ln *adapter.Listener, deadline time.Time) error {
+// serve accepts one association, stores it in accepted, and echoes each
+// message back on its stream with its PPID and ordering, until the client
+// shuts down.
+func serve(ln *adapter.Listener, deadline time.Time, accepted *atomic.Pointer[adapter.Conn]) error {
 	c, err := ln.AcceptSCTP()
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	accepted.Store(c)
 	if err := c.SetDeadline(deadline); err != nil {
 		return err
 	}
@@ -72,10 +74,15 @@ func echoMessages(c *adapter.Conn, echo bool, onMsg func(n int)) error {
 	}
 }
 
-// send writes every planned message, in order.
-func send(c *adapter.Conn, p *plan, ctr *counters) error {
+// send writes every planned message, in order, at most rate a second if
+// rate is positive.
+func send(c *adapter.Conn, p *plan, ctr *counters, rate float64) error {
 	buf := make([]byte, maxSize)
+	start := time.Now()
 	for i := range p.msgs {
+		if rate > 0 {
+			time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+		}
 		m := &p.msgs[i]
 		b := buf[:m.size]
 		p.fill(m, b)
@@ -95,6 +102,8 @@ func receive(c *adapter.Conn, p *plan, r *Result, ctr *counters) error {
 	buf := make([]byte, maxSize)
 	v := newVerifier(p, r)
 	var msg []byte
+	start := time.Now()
+	last := start
 	for got := 0; got < len(p.msgs); {
 		n, info, err := c.ReadMsg(buf)
 		if err != nil {
@@ -105,6 +114,11 @@ func receive(c *adapter.Conn, p *plan, r *Result, ctr *counters) error {
 			continue
 		}
 		got++
+		now := time.Now()
+		if gap := now.Sub(last); gap > r.LongestPause {
+			r.LongestPause, r.PauseEnd = gap, now.Sub(start)
+		}
+		last = now
 		ctr.echoedMsgs.Add(1)
 		ctr.echoedBytes.Add(int64(len(msg)))
 		v.check(msg, info)

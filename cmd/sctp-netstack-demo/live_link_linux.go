@@ -36,11 +36,18 @@ type liveLink struct {
 }
 
 // close closes the file descriptor; the stack must have been closed.
-func (l *liveLink) close() { unix.Close(l.fd) }
+func (l *liveLink) close() {
+	if r, ok := l.ep.(*relinkEndpoint); ok {
+		r.stop()
+	}
+	unix.Close(l.fd)
+}
 
 // openLink opens interface iface as a link of kind (linkFdbased or
-// linkTap) for a stack whose NIC has MAC address mac.
-func openLink(kind, iface string, mac net.HardwareAddr) (*liveLink, error) {
+// linkTap) for a stack whose NIC has MAC address mac. note, if not nil,
+// is told when reading resumes after an error such as the interface going
+// down (live_relink_linux.go).
+func openLink(kind, iface string, mac net.HardwareAddr, note func(string)) (*liveLink, error) {
 	var (
 		fd  int
 		err error
@@ -66,7 +73,7 @@ func openLink(kind, iface string, mac net.HardwareAddr) (*liveLink, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	ep, err := fdbased.New(&fdbased.Options{
+	ep, err := newRelinkEndpoint(fdbased.Options{
 		FDs:            []int{fd},
 		MTU:            mtu,
 		EthernetHeader: true,
@@ -74,7 +81,7 @@ func openLink(kind, iface string, mac net.HardwareAddr) (*liveLink, error) {
 		// One goroutine reads the socket: packets stay in order and the
 		// demo does not need more.
 		ProcessorsPerChannel: 1,
-	})
+	}, note)
 	if err != nil {
 		unix.Close(fd)
 		return nil, fmt.Errorf("%s: %w", iface, err)

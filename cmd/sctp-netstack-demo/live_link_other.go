@@ -21,6 +21,6 @@ type liveLink struct {
 
 func (l *liveLink) close() {}
 
-func openLink(kind, iface string, mac net.HardwareAddr) (*liveLink, error) {
+func openLink(kind, iface string, mac net.HardwareAddr, note func(string)) (*liveLink, error) {
 	return nil, errors.New("real links (-link fdbased or tap) need Linux")
 }

@@ -24,9 +24,12 @@ import (
 // The gVisor stack of the server and client commands on real links: one
 // NIC per host interface with the stack's own MAC and addresses, ARP and
 // IPv6 neighbour discovery answered by the stack, a route to each
-// address's subnet and a default route out of the first interface of each
-// family (on-link: there is no gateway option, the peer is expected on
-// the link).
+// address's subnet and, on one interface, a default route out of it for
+// each family (on-link: there is no gateway option, the peer is expected
+// on the link). With several interfaces there is no default route: the
+// SCTP core picks a path's route by trying its local addresses in turn,
+// and a default route out of the first interface would take every path,
+// the second link's too, from the first address over the first interface.
 
 // liveProtocolOptions are the SCTP options on real links. They are those
 // of the default scenario (see protocolOptions): RTO.Min and RTO.Initial
@@ -67,7 +70,9 @@ func newLiveHost(l *liveLinks, out io.Writer) (_ *liveHost, err error) {
 	var routes, defaults []tcpip.Route
 	var default4, default6 bool
 	for i, name := range l.ifaces {
-		ll, err := openLink(l.kind, name, l.macs[i])
+		ll, err := openLink(l.kind, name, l.macs[i], func(note string) {
+			fmt.Fprintf(out, "link: %s: %s\n", name, note)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +99,7 @@ func newLiveHost(l *liveLinks, out io.Writer) (_ *liveHost, err error) {
 				return nil, fmt.Errorf("address %s on %s: %s", p, name, terr)
 			}
 			routes = append(routes, tcpip.Route{Destination: pa.AddressWithPrefix.Subnet(), NIC: id})
-			if (p.Addr().Is4() && !default4) || (p.Addr().Is6() && !default6) {
+			if len(l.ifaces) == 1 && ((p.Addr().Is4() && !default4) || (p.Addr().Is6() && !default6)) {
 				zero := tcpip.AddrFromSlice(any.AsSlice())
 				sub, _ := tcpip.NewSubnet(zero, tcpip.MaskFromBytes(make([]byte, zero.Len())))
 				defaults = append(defaults, tcpip.Route{Destination: sub, NIC: id})
@@ -125,6 +130,14 @@ func (h *liveHost) close() error {
 		return h.pcap.close()
 	}
 	return nil
+}
+
+// linkName names the interface a path goes out of, or "".
+func (h *liveHost) linkName(pi sctp.PathInfo) string {
+	if i := int(pi.NIC) - 1; i >= 0 && i < len(h.links) {
+		return h.links[i].iface
+	}
+	return ""
 }
 
 // waitNoAssociations waits until the stack has no association left, which

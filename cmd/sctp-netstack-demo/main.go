@@ -3,15 +3,21 @@
 // process, without root, real interfaces or a kernel SCTP module.
 //
 // With no arguments it runs the default scenario: a client and an echo
-// server on two stacks joined by simulated links (package sctptest, on the
-// real clock), one association with several streams, messages of mixed
-// sizes sent ordered and unordered on all of them, every echo checked, and
-// a graceful shutdown. It prints the association as it comes up, a
-// progress line and a summary, and exits with status 0 only if every
-// message came back intact and in order.
+// server on two stacks joined by two simulated links of 50 Mbit/s
+// (package sctptest, on the real clock), one multihomed association with a
+// path over each link and several streams, messages of mixed sizes sent
+// ordered and unordered on all of them, every echo checked. Halfway
+// through, the link of the primary path is cut and the association fails
+// over to the other (RFC 9260 6.4, RFC 7829); at three quarters the link
+// is healed and the primary path comes back. Then a graceful shutdown. It
+// prints the association and its paths as they come up, a progress line,
+// path events as they happen and a summary (with the failover time and
+// path switches), and exits with status 0 only if every message came back
+// intact and in order.
 //
 //	go run ./cmd/sctp-netstack-demo
 //	go run ./cmd/sctp-netstack-demo -loss 0.02 -delay 2ms -pcap demo.pcap
+//	go run ./cmd/sctp-netstack-demo -bandwidth 0 -failover=false
 //
 // The commands server and client run the same traffic between two
 // processes over real links: each process is a gVisor stack with its own
@@ -23,6 +29,13 @@
 //
 //	sctp-netstack-demo server -iface veth0 -addr 192.0.2.1/24
 //	sctp-netstack-demo client -iface veth1 -addr 192.0.2.2/24 -connect 192.0.2.1:5000
+//
+// With two interfaces on each side and both server addresses in -connect,
+// the association is multihomed and survives either link going down:
+//
+//	sctp-netstack-demo server -iface veth0,veth2 -addr 192.0.2.1/24,198.51.100.1/24
+//	sctp-netstack-demo client -iface veth1,veth3 -addr 192.0.2.2/24,198.51.100.2/24 \
+//		-connect 192.0.2.1,198.51.100.1:5000 -rate 1000
 //	go run ./cmd/sctp-netstack-demo bench
 //
 // Run it with -help, or a command with -help, for the flags.

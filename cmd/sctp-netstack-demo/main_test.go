@@ -26,6 +26,7 @@ func TestScenario(t *testing.T) {
 		{"perfect", Config{Streams: 8, Count: 25, Size: 6000}},
 		{"loss and delay", Config{Streams: 4, Count: 25, Size: 3000, Loss: 0.02, Delay: time.Millisecond}},
 		{"one stream, small", Config{Streams: 1, Count: 30, Size: msgHeaderLen}},
+		{"failover", Config{Streams: 8, Count: 40, Size: 6000, Bandwidth: 50e6, Outage: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.cfg
@@ -45,6 +46,25 @@ func TestScenario(t *testing.T) {
 			if cfg.Size > r.MaxUnfragmented {
 				require.Positive(t, r.Fragmented, "no message larger than a packet was sent")
 			}
+			require.Len(t, r.Paths, linkCount, "a path over each link")
+			if !cfg.Outage {
+				require.Nil(t, r.Outage)
+				return
+			}
+			// The cut link's path failed over to the other link, which
+			// carried echoes, and the link was healed before the end.
+			o := r.Outage
+			require.NotNil(t, o)
+			require.Positive(t, o.Failover, "no echo over link1 after the cut")
+			require.Less(t, o.Failover, 2*time.Second)
+			require.Positive(t, o.Healed, "the transfer ended before the heal")
+			require.Positive(t, o.AltPackets)
+			require.Positive(t, r.PathSwitches[0]+r.PathSwitches[1], "new data never changed paths")
+			// The end with data in flight at the cut sees the timeout: the
+			// server with its echoes, and the client unless it had sent
+			// everything already.
+			require.Regexp(t, `(client: path to 192\.0\.2\.2|server: path to 192\.0\.2\.1) \(link0\) POTENTIALLY-FAILED`, out.String())
+			require.Contains(t, out.String(), "link0 healed")
 		})
 	}
 }
@@ -107,6 +127,8 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"-streams", "0"}, exitUsage, "-streams 0"},
 		{[]string{"-size", "1"}, exitUsage, "-size 1"},
 		{[]string{"-loss", "1"}, exitUsage, "-loss 1"},
+		{[]string{"-bandwidth", "fast"}, exitUsage, "-bandwidth"},
+		{[]string{"client", "-iface", "x0", "-addr", "192.0.2.2/24", "-connect", "192.0.2.1:1", "-rate", "-1"}, exitUsage, "-rate -1"},
 		{[]string{"-nosuchflag"}, exitUsage, "-nosuchflag"},
 		{[]string{"-count", "1", "extra"}, exitUsage, `unexpected argument "extra"`},
 	} {

@@ -52,6 +52,19 @@ type Result struct {
 	// SHUTDOWN); FastRetransmits the fast retransmissions of DATA after
 	// three SACKs reported it missing (RFC 9260 7.2.4).
 	Retransmissions, FastRetransmits [2]uint64
+	// StrayAborts are the ABORTs the stacks sent in answer to packets of
+	// no association (RFC 9260 8.4), e.g. a late HEARTBEAT after the end.
+	StrayAborts uint64
+	// PathSwitches count the changes of the path new data takes, client
+	// and server (RFC 9260 6.4); Heartbeats the HEARTBEATs each sent.
+	PathSwitches, Heartbeats [2]uint64
+	// Paths are the client's paths once all were confirmed.
+	Paths []sctp.PathInfo
+	// LongestPause is the longest wait for an echo during the transfer
+	// (the first one included), PauseEnd when it ended.
+	LongestPause, PauseEnd time.Duration
+	// Outage is what the cut of the first link showed, nil without one.
+	Outage *OutageResult
 	// Links are the counters of each link, both directions.
 	Links []sctptest.Stats
 	// Setup is the handshake time, Transfer the time from the first
@@ -108,13 +121,13 @@ func (r *Result) bytes() int64 {
 func describeLinks(w io.Writer, wd *world, cfg *Config) {
 	fmt.Fprintf(w, "network: hosts %q and %q, gVisor netstacks in this process, real clock, seed %d\n",
 		wd.client.Name(), wd.server.Name(), cfg.Seed)
-	for i, l := range wd.links {
-		use := "association path"
-		if i > 0 && !multihoming {
-			use = "idle, for multihoming"
-		}
-		fmt.Fprintf(w, "  link%d  %s <-> %s  MTU %d, loss %g%%, delay %v  (%s)\n",
-			l.Index(), l.A().IPv4(), l.B().IPv4(), sctptest.DefaultMTU, cfg.Loss*100, cfg.Delay, use)
+	rate := "unlimited rate"
+	if cfg.Bandwidth > 0 {
+		rate = fmtRate(float64(cfg.Bandwidth))
+	}
+	for _, l := range wd.links {
+		fmt.Fprintf(w, "  link%d  %s <-> %s  MTU %d, %s, loss %g%%, delay %v\n",
+			l.Index(), l.A().IPv4(), l.B().IPv4(), sctptest.DefaultMTU, rate, cfg.Loss*100, cfg.Delay)
 	}
 }
 
@@ -128,11 +141,8 @@ func describeAssoc(w io.Writer, r *Result) {
 	if int(st.OutStreams) < r.Config.Streams {
 		fmt.Fprintf(w, "  the server granted %d of the %d streams asked for; sending on those\n", st.OutStreams, r.Config.Streams)
 	}
-	fmt.Fprintf(w, "  primary path to %s: SCTP packets up to %d bytes, cwnd %s, RTO %v; peer window %s\n",
-		st.Primary.Addr.Addr, st.Primary.MTU, fmtBytes(int64(st.Primary.Cwnd)), st.Primary.RTO, fmtBytes(int64(st.PeerRwnd)))
-	if !multihoming {
-		fmt.Fprintln(w, "  multihoming is not available yet: the association uses one path, link1 stays idle")
-	}
+	fmt.Fprintf(w, "  peer window %s, congestion window %s; SCTP packets up to %d bytes\n",
+		fmtBytes(int64(st.PeerRwnd)), fmtBytes(int64(st.Primary.Cwnd)), st.Primary.MTU)
 }
 
 // describePlan prints the traffic about to be sent.
@@ -194,21 +204,77 @@ func printStreams(w io.Writer, r *Result) {
 
 // printNetwork prints the links' and the protocol's counters.
 func printNetwork(w io.Writer, r *Result) {
-	var pkts, lost, other uint64
+	var pkts, lost, cut, queue, other uint64
 	var perLink []string
 	for i, s := range r.Links {
 		pkts += s.Sent
 		lost += s.DroppedLoss
-		other += s.Dropped() - s.DroppedLoss
+		cut += s.DroppedCut
+		queue += s.DroppedQueue
+		other += s.Dropped() - s.DroppedLoss - s.DroppedCut - s.DroppedQueue
 		perLink = append(perLink, fmt.Sprintf("link%d %d", i, s.Sent))
 	}
 	fmt.Fprintf(w, "network:     %d packets sent (%s), %d lost", pkts, strings.Join(perLink, ", "), lost)
-	if other > 0 {
-		fmt.Fprintf(w, ", %d dropped otherwise", other)
+	for _, d := range []struct {
+		n    uint64
+		what string
+	}{{cut, "on the cut link"}, {queue, "by full link queues"}, {other, "otherwise"}} {
+		if d.n > 0 {
+			fmt.Fprintf(w, ", %d dropped %s", d.n, d.what)
+		}
+	}
+	if r.StrayAborts > 0 {
+		fmt.Fprintf(w, "; %d ABORT answered stray packets after the association ended", r.StrayAborts)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "retransmits: client %d on timeout, %d fast; server %d on timeout, %d fast\n",
 		r.Retransmissions[0], r.FastRetransmits[0], r.Retransmissions[1], r.FastRetransmits[1])
+	fmt.Fprintf(w, "paths:       %d per association; path switches: client %d, server %d; heartbeats: client %d, server %d\n",
+		len(r.Paths), r.PathSwitches[0], r.PathSwitches[1], r.Heartbeats[0], r.Heartbeats[1])
+	if o := r.Outage; o != nil {
+		fmt.Fprintf(w, "failover:    link0 cut at %s; echoes back over link1 after %s", fmtOffset(o.Cut), failoverText(o.Failover))
+		if o.Healed > 0 {
+			fmt.Fprintf(w, "; link1 carried %d packets until the heal at %s", o.AltPackets, fmtOffset(o.Healed))
+		}
+		fmt.Fprintln(w)
+		if o.FalseRecoveries > 0 {
+			times := "once"
+			if o.FalseRecoveries > 1 {
+				times = fmt.Sprintf("%d times", o.FalseRecoveries)
+			}
+			fmt.Fprintf(w, "             while cut, the client saw the primary path ACTIVE again %s, on acknowledgements of data\n"+
+				"             sent over it before the cut, and sent new data to it until the next timeout\n", times)
+		}
+		switch {
+		case o.Healed == 0:
+			fmt.Fprintln(w, "             the transfer ended before link0 was healed")
+		case o.Back > 0:
+			fmt.Fprintf(w, "             the primary path was ACTIVE again %s after the heal\n", fmtMs(o.Back))
+		default:
+			fmt.Fprintln(w, "             the transfer ended before a heartbeat found the healed primary")
+		}
+	}
+}
+
+// failoverText is the failover time, or why there is none.
+func failoverText(d time.Duration) string {
+	if d <= 0 {
+		return "- (none came before the end)"
+	}
+	return fmtMs(d)
+}
+
+// fmtRate formats bits per second, e.g. "50 Mbit/s".
+func fmtRate(bps float64) string {
+	switch {
+	case bps >= 1e9:
+		return fmt.Sprintf("%g Gbit/s", bps/1e9)
+	case bps >= 1e6:
+		return fmt.Sprintf("%g Mbit/s", bps/1e6)
+	case bps >= 1e3:
+		return fmt.Sprintf("%g kbit/s", bps/1e3)
+	}
+	return fmt.Sprintf("%g bit/s", bps)
 }
 
 // printTimes prints the throughput and the times.
@@ -218,6 +284,9 @@ func printTimes(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "throughput:  %s each way in %v: %s/s echoed, %.0f messages/s\n",
 			fmtBytes(b), r.Transfer.Round(time.Millisecond), fmtBytes(int64(float64(b)/r.Transfer.Seconds())),
 			float64(r.Verified)/r.Transfer.Seconds())
+	}
+	if r.LongestPause > 0 {
+		fmt.Fprintf(w, "longest wait for an echo: %s, until %s\n", fmtMs(r.LongestPause), fmtOffset(r.PauseEnd))
 	}
 	fmt.Fprintf(w, "elapsed:     %v (handshake %v)\n", r.Total.Round(time.Millisecond), r.Setup.Round(10*time.Microsecond))
 }

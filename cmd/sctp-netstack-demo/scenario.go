@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netstack-sctp/sctp/adapter"
+	"github.com/netstack-sctp/sctp/transport/sctp"
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
 
@@ -32,6 +33,12 @@ type Config struct {
 	Loss float64
 	// Delay is the one-way delay of each link.
 	Delay time.Duration
+	// Bandwidth is each link's rate in bits per second, each direction;
+	// zero is unlimited.
+	Bandwidth uint64
+	// Outage cuts the first link halfway through the transfer and heals
+	// it at three quarters (outage.go).
+	Outage bool
 	// Seed drives the links' impairments, the stacks' randomness and the
 	// messages.
 	Seed uint64
@@ -78,10 +85,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer w.net.Close()
 	describeLinks(out, w, &cfg)
 
-	// The server: listen, accept one association, echo until EOF. Both
-	// ends ask for cfg.Streams streams each way.
+	// The server: listen on its addresses on both links (bindx), accept
+	// one association, echo until EOF. Both ends ask for cfg.Streams
+	// streams each way.
 	initMsg := &adapter.InitMsg{OutStreams: uint16(cfg.Streams), MaxInStreams: uint16(cfg.Streams)}
-	srvAddr := adapter.AddrFrom(w.serverAddr(serverPort))
+	srvAddr := w.serverAddr(serverPort)
 	lc := adapter.ListenConfig{InitMsg: initMsg}
 	ln, err := lc.Listen(w.server.Stack(), srvAddr)
 	if err != nil {
@@ -92,10 +100,13 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	fmt.Fprintf(out, "server: echoing on %s\n", srvAddr)
+	label := func(pi sctp.PathInfo) string { return w.linkName(netAddr(pi.Addr.Addr)) }
+	srvPaths := newPathWatcher("server", nil, w.net.Clock(), label)
 	srvDone := make(chan error, 1)
-	go func() { srvDone <- serve(ln, deadline) }()
+	go func() { srvDone <- serve(ln, deadline, &srvPaths.conn) }()
 
-	// The client: dial, and report what the association negotiated.
+	// The client: dial all the server's addresses (connectx) from all its
+	// own, and report what the association negotiated.
 	r := &Result{Config: cfg}
 	setupStart := time.Now()
 	d := adapter.Dialer{InitMsg: initMsg}
@@ -112,6 +123,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("client: %w", err)
 	}
 	describeAssoc(out, r)
+	pctx, pcancel := context.WithTimeout(ctx, time.Second+10*cfg.Delay)
+	r.Paths = waitPathsActive(pctx, conn)
+	// The server confirms the client's addresses as the client does its:
+	// let it finish, so that the path events shown are the transfer's.
+	if sc := waitAccepted(pctx, &srvPaths.conn); sc != nil {
+		waitPathsActive(pctx, sc)
+		sc.PathEvents()
+	}
+	pcancel()
+	describePaths(out, pathsTitle(r.Paths), r.Paths, label)
+	conn.PathEvents() // The confirmations, shown in the list.
 
 	// Plan the traffic now that the streams and the path MTU are known.
 	r.MaxUnfragmented = r.Status.Primary.MTU - header.SCTPCommonHeaderLen - header.DataChunkHeaderLen
@@ -123,9 +145,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		w.collect(r)
 		r.Total = time.Since(start)
 	}()
-	if err := transfer(conn, p, r, out, cfg.Live); err != nil {
+	cliPaths := newPathWatcher("client", conn, w.net.Clock(), label)
+	tr := &transferRun{conn: conn, p: p, r: r, out: out, live: cfg.Live, paths: []*pathWatcher{cliPaths, srvPaths}}
+	var o *outage
+	if cfg.Outage && len(r.Paths) > 1 {
+		o = newOutage(w, &tr.ctr, len(p.msgs), cliPaths, netAddr(r.Status.PeerAddr.Addr))
+		tr.begin, tr.watchers = o.start, []watcher{o.watch}
+		fmt.Fprintf(out, "  link0 goes down when %.0f%% of the echoes are in and comes back at %.0f%%\n",
+			cutAtShare*100, healAtShare*100)
+	}
+	err = tr.run()
+	if o != nil {
+		r.Outage = o.result()
+	}
+	if err != nil {
 		return r, err
 	}
+	describeEndPaths(out, conn, label)
 
 	// Graceful shutdown: the client closes; the server reads EOF and
 	// closes; both stacks end with no association and no ABORT sent.
@@ -139,8 +175,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	sctx, scancel := context.WithTimeout(ctx, shutdownTimeout(&cfg))
 	r.Shutdown = w.waitClosed(sctx)
 	scancel()
-	if cst, sst := w.stats(); r.Shutdown == "" && cst.AbortsSent.Value()+sst.AbortsSent.Value() > 0 {
-		r.Shutdown = "an ABORT was sent"
+	cas, sas := assocStats(conn), assocStats(srvPaths.conn.Load())
+	if r.Shutdown == "" {
+		r.Shutdown = abortCheck(cas, sas)
+	}
+	if cst, sst := w.stats(); cas != nil && sas != nil {
+		r.StrayAborts = cst.AbortsSent.Value() + sst.AbortsSent.Value() - cas.AbortsSent.Value() - sas.AbortsSent.Value()
 	}
 	fmt.Fprintln(out, r.shutdownLine())
 
@@ -153,20 +193,62 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return r, nil
 }
 
-// transfer sends the planned messages and checks their echoes, with the
-// progress line running meanwhile.
-func transfer(conn *adapter.Conn, p *plan, r *Result, out io.Writer, live bool) error {
-	var ctr counters
-	prog := startProgress(out, live, &ctr, int64(len(p.msgs)))
+// transferRun is the transfer of a plan over an association: messages
+// sent and echoes checked, with the progress line, path events and any
+// other watchers running meanwhile.
+type transferRun struct {
+	conn  *adapter.Conn
+	p     *plan
+	r     *Result
+	out   io.Writer
+	live  bool
+	paths []*pathWatcher
+	// begin, if set, is called as the first message goes out; watchers
+	// run with the progress line.
+	begin    func()
+	watchers []watcher
+	ctr      counters
+	// sendOnly sends without waiting for echoes (the discard mode).
+	sendOnly bool
+	// rate, if positive, paces the messages: at most rate a second.
+	rate float64
+}
+
+// run sends the planned messages and checks their echoes (unless
+// sendOnly), with the progress line running meanwhile.
+func (t *transferRun) run() error {
+	ws := make([]watcher, 0, len(t.paths)+len(t.watchers))
+	for _, pw := range t.paths {
+		pw.start()
+		ws = append(ws, pw.poll)
+	}
+	var status func() string
+	if len(t.paths) > 0 {
+		status = t.paths[0].status
+	}
+	ws = append(ws, t.watchers...)
+	if t.begin != nil {
+		t.begin()
+	}
+	prog := startProgress(t.out, t.live, &t.ctr, int64(len(t.p.msgs)), status, ws...)
 	start := time.Now()
+	if t.sendOnly {
+		err := send(t.conn, t.p, &t.ctr, t.rate)
+		t.r.Transfer = time.Since(start)
+		prog.stop()
+		if err != nil {
+			return fmt.Errorf("client: send: %w", err)
+		}
+		return nil
+	}
 	sendErr := make(chan error, 1)
-	go func() { sendErr <- send(conn, p, &ctr) }()
-	err := receive(conn, p, r, &ctr)
-	r.Transfer = time.Since(start)
+	go func() { sendErr <- send(t.conn, t.p, &t.ctr, t.rate) }()
+	err := receive(t.conn, t.p, t.r, &t.ctr)
+	t.r.Transfer = time.Since(start)
 	prog.stop()
 	if err != nil {
 		// The echoes stopped: abort, which also wakes a blocked sender.
-		conn.Abort()
+		t.conn.Abort()
 	}
 	if serr := <-sendErr; serr != nil && err == nil {
 		err = fmt.Errorf("client: send: %w", serr)

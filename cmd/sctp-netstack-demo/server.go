@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/netstack-sctp/sctp/adapter"
+	"github.com/netstack-sctp/sctp/transport/sctp"
 )
 
 // The server command: a gVisor stack on real links, listening for SCTP
@@ -209,7 +210,7 @@ func serveLive(ctx context.Context, h *liveHost, f *serverFlags, addrs []*adapte
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					serveAssoc(c, id, f.mode, &tot, out)
+					serveAssoc(c, id, f.mode, &tot, out, h.linkName)
 					mu.Lock()
 					delete(conns, c)
 					mu.Unlock()
@@ -248,12 +249,15 @@ func serveLive(ctx context.Context, h *liveHost, f *serverFlags, addrs []*adapte
 
 // serveAssoc serves one association until the peer shuts it down (or it
 // fails) and prints one line about it.
-func serveAssoc(c *adapter.Conn, id int64, mode string, tot *serverTotals, out io.Writer) {
+func serveAssoc(c *adapter.Conn, id int64, mode string, tot *serverTotals, out io.Writer, label func(sctp.PathInfo) string) {
 	defer c.Close()
 	peer := c.RemoteAddr()
 	if st, err := c.Status(); err == nil {
 		fmt.Fprintf(out, "server: association %d from %s: %d streams in, %d out\n", id, peer, st.InStreams, st.OutStreams)
 	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go watchPaths(c, fmt.Sprintf("server: association %d", id), label, out, stop)
 	var msgs, bytes int64
 	err := echoMessages(c, mode == modeEcho, func(n int) {
 		msgs++
@@ -282,4 +286,30 @@ func (w *syncWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.w.Write(b)
+}
+
+// watchPaths prints the association's path events, prefixed with who,
+// until stop is closed.
+func watchPaths(c *adapter.Conn, who string, label func(sctp.PathInfo) string, out io.Writer, stop <-chan struct{}) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	labels := map[netip.Addr]string{}
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if ps, err := c.Paths(); err == nil {
+			for _, p := range ps {
+				if l := label(p); l != "" {
+					labels[netAddr(p.Addr.Addr)] = " (" + l + ")"
+				}
+			}
+		}
+		for _, ev := range c.PathEvents() {
+			a := netAddr(ev.Addr.Addr)
+			fmt.Fprintf(out, "%s: path to %s%s %s\n", who, a, labels[a], describeEvent(ev))
+		}
+	}
 }

@@ -170,15 +170,86 @@ type clientRun struct {
 // runClient runs the client command in ns with args (after "client").
 func runClient(t *testing.T, ns *netns, args ...string) clientRun {
 	t.Helper()
+	return startClient(t, ns, args...).wait(t)
+}
+
+// runningClient is a client command started by startClient.
+type runningClient struct {
+	cmd    *exec.Cmd
+	cancel context.CancelFunc
+	args   []string
+	out    lockedBuffer
+	start  time.Time
+	// lines receives each line of output as it comes; it is closed at
+	// the end of the output.
+	lines chan string
+	read  chan struct{}
+}
+
+// startClient starts the client command in ns with args (after
+// "client"); wait collects its outcome.
+func startClient(t *testing.T, ns *netns, args ...string) *runningClient {
+	t.Helper()
 	bin := demo(t)
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout+10*time.Second)
-	defer cancel()
 	args = append([]string{"netns", "exec", ns.name, bin, "client", "-timeout", clientTimeout.String()}, args...)
-	cmd := exec.CommandContext(ctx, "ip", args...)
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	r := clientRun{out: string(out), elapsed: time.Since(start)}
-	t.Logf("client %s (%v):\n%s", strings.Join(args[5:], " "), r.elapsed.Round(time.Millisecond), out)
+	c := &runningClient{cmd: exec.CommandContext(ctx, "ip", args...), cancel: cancel, args: args[5:],
+		lines: make(chan string, 1024), read: make(chan struct{})}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cmd.Stdout, c.cmd.Stderr = pw, pw
+	c.start = time.Now()
+	if err := c.cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	pw.Close()
+	go func() {
+		defer close(c.read)
+		defer close(c.lines)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			fmt.Fprintln(&c.out, sc.Text())
+			select {
+			case c.lines <- sc.Text():
+			default: // Nobody is looking for lines.
+			}
+		}
+		pr.Close()
+	}()
+	return c
+}
+
+// waitLine waits until the client prints a line starting with prefix,
+// and fails the test if it exits first or takes longer than timeout.
+func (c *runningClient) waitLine(t *testing.T, prefix string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case line, ok := <-c.lines:
+			if !ok {
+				t.Fatalf("client ended before printing %q:\n%s", prefix, c.out.String())
+			}
+			if strings.HasPrefix(line, prefix) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("client did not print %q in %v:\n%s", prefix, timeout, c.out.String())
+		}
+	}
+}
+
+// wait waits for the client to exit and returns its outcome.
+func (c *runningClient) wait(t *testing.T) clientRun {
+	t.Helper()
+	defer c.cancel()
+	err := c.cmd.Wait()
+	<-c.read
+	r := clientRun{out: c.out.String(), elapsed: time.Since(c.start)}
+	t.Logf("client %s (%v):\n%s", strings.Join(c.args, " "), r.elapsed.Round(time.Millisecond), r.out)
 	if err != nil {
 		ee, ok := err.(*exec.ExitError)
 		if !ok {

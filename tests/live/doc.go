@@ -22,13 +22,12 @@
 // announces no checksum offload and no GSO, so gVisor computes every
 // checksum itself, and the kernel computes its ICMP checksums in software.
 //
-// TODO(multihoming): a failover test (two veth pairs, traffic running,
-// `ip link set ... down` on the primary, the association carrying on over
-// the other path) belongs here once transport/sctp keeps more than one
-// transport per association. Today an association uses only the first
-// address, so taking its link down can only show it dying, which
-// says nothing about failover. TestTwoLinks checks what exists: a stack
-// on two interfaces reachable at either address.
+// TestFailover takes the primary path's veth down under a multihomed
+// association (`ip link set ... down` in the client's namespace) and up
+// again, and checks that the association fails over to the other pair and
+// back, every message verified. (The interface going down ends gVisor's
+// fdbased reader with ENETDOWN; the demo starts a new one, see
+// cmd/sctp-netstack-demo/live_relink_linux.go.)
 //
 // TODO(icmpv6): a client pointed at a plain Linux host over IPv6 should fail
 // with connection refused like over IPv4. Linux answers an unknown next

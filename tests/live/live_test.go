@@ -69,9 +69,10 @@ func TestDiscard(t *testing.T) {
 }
 
 // TestTwoLinks puts each stack on two veth pairs with an address in a
-// different subnet on each, and runs a client to each of the server's
-// addresses: both links carry associations. (Multihoming, one association
-// over both, is not implemented yet; see the package doc.)
+// different subnet on each, and runs a client to both of the server's
+// addresses and one to the second only: either way the association has a
+// path over each link (the server lists both addresses in its INIT ACK),
+// the first address given being the primary.
 func TestTwoLinks(t *testing.T) {
 	tp := newTopology(t, 2)
 	startServer(t, tp.a, 1, "-iface", strings.Join(tp.aIfaces, ","), "-addr", "192.0.2.1/24,198.51.100.1/24")
@@ -81,7 +82,44 @@ func TestTwoLinks(t *testing.T) {
 		requireOK(t, r, 200)
 		want := strings.Split(strings.Split(connect, ",")[0], ":")[0]
 		require.Contains(t, r.out, "-> "+want+":5000", "association not to the first address given")
+		require.Contains(t, r.out, "paths: 2, one per server address")
 	}
+}
+
+// TestFailover runs one multihomed association over two veth pairs, the
+// client pacing its messages so the transfer lasts five seconds, takes
+// the primary path's veth down in the client's namespace (ip link set
+// down) a moment into it and brings it up again 600 ms later: the
+// association must carry on over the other pair, every message come back
+// verified, and heartbeats must have found the primary path ACTIVE again
+// by the end (a failing path is probed every RTO, which backs off to
+// RTO.Max, 2 s, hence the long transfer).
+func TestFailover(t *testing.T) {
+	tp := newTopology(t, 2)
+	startServer(t, tp.a, 1, "-iface", strings.Join(tp.aIfaces, ","), "-addr", "192.0.2.1/24,198.51.100.1/24")
+	const count = 7500
+	c := startClient(t, tp.b, "-iface", strings.Join(tp.bIfaces, ","), "-addr", "192.0.2.2/24,198.51.100.2/24",
+		"-connect", "192.0.2.1,198.51.100.1:5000", "-streams", "4", "-count", strconv.Itoa(count), "-size", "1000",
+		"-rate", "1500")
+	c.waitLine(t, "client: sending ", 10*time.Second)
+	time.Sleep(700 * time.Millisecond)
+	tp.b.exec(t, "ip", "link", "set", tp.bIfaces[0], "down")
+	time.Sleep(600 * time.Millisecond)
+	tp.b.exec(t, "ip", "link", "set", tp.bIfaces[0], "up")
+	r := c.wait(t)
+	requireOK(t, r, count)
+	primary, alt := tp.bIfaces[0], tp.bIfaces[1]
+	require.Contains(t, r.out, "paths: 2, one per server address")
+	require.Regexp(t, `(?m)^\s+192\.0\.2\.1\s+ACTIVE\s+over `+primary+`, from 192\.0\.2\.2, primary`, r.out)
+	require.Regexp(t, `(?m)^\s+198\.51\.100\.1\s+ACTIVE\s+over `+alt+`, from 198\.51\.100\.2;`, r.out)
+	require.Contains(t, r.out, "client: path to 192.0.2.1 ("+primary+") POTENTIALLY-FAILED", "no failure seen")
+	require.Contains(t, r.out, "client: new data now goes to 198.51.100.1 ("+alt+")", "no failover")
+	// The interface came back and a heartbeat found the primary path.
+	// (Whether the stack saw a read error and read the interface again,
+	// "link: ...: read error", depends on whether its reader or its
+	// writer was told of ENETDOWN; see live_relink_linux.go.)
+	require.Regexp(t, `paths after the transfer:\n\s+192\.0\.2\.1\s+ACTIVE\s+over `+primary+`, from 192\.0\.2\.2, primary`, r.out)
+	require.Less(t, r.elapsed, clientTimeout, "the transfer took too long")
 }
 
 // TestPlainLinuxHost points a client at the kernel of the other namespace,
