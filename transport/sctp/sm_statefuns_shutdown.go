@@ -86,6 +86,24 @@ func sfDo9_2Shutdown(ctx *smContext, ev *event, cmds *commandList) disposition {
 	return dispContinue
 }
 
+// sfDo9_2ShutdownCtsn takes a further SHUTDOWN in SHUTDOWN-RECEIVED: the
+// peer, in SHUTDOWN-SENT, acknowledges our DATA with SHUTDOWN chunks
+// rather than SACKs (RFC 9260 9.2), so their Cumulative TSN Ack counts as
+// a SACK's; once all is acknowledged the SHUTDOWN ACK follows (the
+// drained event).
+func sfDo9_2ShutdownCtsn(ctx *smContext, ev *event, cmds *commandList) disposition {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard
+	}
+	if len(ev.chunk) != header.ShutdownChunkLen {
+		return violationChunkLen(ctx, ev, cmds)
+	}
+	cmds.do(cmdProcessSack)
+	cmds.do(cmdFlushOutqueue)
+	return dispContinue
+}
+
 // sfDo9_2ShutdownAckDrained sends SHUTDOWN ACK once SHUTDOWN-RECEIVED has
 // no outstanding data (RFC 9260 9.2).
 func sfDo9_2ShutdownAckDrained(ctx *smContext, ev *event, cmds *commandList) disposition {

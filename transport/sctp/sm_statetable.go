@@ -87,7 +87,7 @@ func init() {
 	row(evAbort, sfDiscard8_4_2, sfCookieWaitAbort5_1, sfCookieEchoedAbort5_1, sfDo9_1Abort,
 		sfDo9_1Abort, sfDo9_1Abort, sfDo9_1Abort, sfDo9_1Abort)
 	row(evShutdown, sfTAbort8_4_8, sfDiscard9_2, sfDiscard9_2, sfDo9_2Shutdown,
-		sfDo9_2Shutdown, sfDo9_2ShutdownAck, sfDiscard9_2, sfDiscard9_2)
+		sfDo9_2Shutdown, sfDo9_2ShutdownAck, sfDo9_2ShutdownCtsn, sfDiscard9_2)
 	row(evShutdownAck, sfTShutdownComplete8_4_5, sfShutdownAckOOTB8_5_1E, sfShutdownAckOOTB8_5_1E, sfDiscard9_2,
 		sfDiscard9_2, sfDo9_2FinalShutdownAck, sfDiscard9_2, sfDo9_2FinalShutdownAck)
 	row(evError, sfOOTBError8_4_7, sfDiscard5_2_6, sfDo5_2_6StaleCookie, sfOperr3_3_10,
