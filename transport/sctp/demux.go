@@ -6,6 +6,8 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/ports"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
 
 // peerKey names an association within a port: the peer's address and port.
@@ -214,6 +216,35 @@ func (d *demux) lookup(addr tcpip.Address, port uint16) *association {
 	return a
 }
 
+// lookupInitAck finds the association an INIT ACK from an address we did
+// not send the INIT to answers: a multihomed peer may answer from any of
+// its addresses (RFC 9260 5.1.2, 6.4), so the association is looked up by
+// the addresses the INIT ACK lists, and must be the one whose tag the
+// packet carries.
+func (d *demux) lookupInitAck(pi *packetInfo, chunks []byte) *association {
+	ic := header.InitChunk(header.Chunk(chunks))
+	if len(ic) < header.InitChunkHeaderLen {
+		return nil
+	}
+	it := header.NewParamIter(ic.Params())
+	for p, ok := it.Next(); ok; p, ok = it.Next() {
+		if t, l := p.Type(), len(p.Value()); !(t == header.ParamIPv4Address && l == 4) && !(t == header.ParamIPv6Address && l == 16) {
+			continue
+		}
+		a := d.lookup(tcpip.AddrFromSlice(p.Value()), pi.srcPort)
+		if a == nil {
+			continue
+		}
+		a.mu.Lock()
+		ok := a.myVtag == pi.vtag && a.state == StateCookieWait
+		a.mu.Unlock()
+		if ok {
+			return a
+		}
+	}
+	return nil
+}
+
 // HandlePacket implements stack.TransportEndpoint. It runs on the link's
 // dispatch goroutine: the packet is processed inline under the
 // association's lock, never blocking, and nothing of it is kept (DATA is
@@ -229,7 +260,11 @@ func (d *demux) HandlePacket(id stack.TransportEndpointID, pkt *stack.PacketBuff
 		return
 	}
 	now := d.p.stack.Clock().Now().UnixNano()
-	if a := d.lookup(pi.srcAddr, pi.srcPort); a != nil {
+	a := d.lookup(pi.srcAddr, pi.srcPort)
+	if a == nil && pi.singleton && header.Chunk(chunks).Type() == header.ChunkInitAck {
+		a = d.lookupInitAck(pi, chunks)
+	}
+	if a != nil {
 		a.mu.Lock()
 		if !a.dead {
 			a.handleChunks(pi, chunks, now)

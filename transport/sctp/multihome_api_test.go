@@ -182,3 +182,27 @@ func TestPathRouteWithDefaultRoute(t *testing.T) {
 	require.Equal(t, e.links[1].A().IPv4(), ps[1].LocalAddr, "source address of the second path")
 	require.Equal(t, e.links[1].A().NICID(), ps[1].NIC, "NIC of the second path")
 }
+
+// TestInitAckFromOtherAddress: a multihomed peer may answer our INIT from
+// another of its addresses (usrsctp does); the INIT ACK lists that
+// address, carries our tag, and belongs to the association.
+func TestInitAckFromOtherAddress(t *testing.T) {
+	e := newMHEnv(t, 17, Options{}, sctptest.LinkConfig{NoIPv6: true})
+	other := e.links[1].B().IPv4()
+	e.links[0].SetFilter(sctptest.BtoA, func(p sctptest.Packet) sctptest.FilterVerdict {
+		if countChunks(p.Data, header.ChunkInitAck) == 0 {
+			return sctptest.PassPacket
+		}
+		ip := gheader.IPv4(p.Data)
+		ip.SetSourceAddress(other)
+		ip.SetChecksum(0)
+		ip.SetChecksum(^ip.CalculateChecksum())
+		return sctptest.ReplacePacket(p.Data)
+	})
+	c, _ := e.pair(false, nil, nil, []tcpip.Address{e.bAddr}, 5000)
+	require.Nil(t, c.LastError())
+	ps, err := c.Paths()
+	require.Nil(t, err)
+	require.Len(t, ps, 2)
+	require.Zero(t, Stats(e.a.Stack()).AbortsSent.Value(), "the INIT ACK was taken for out of the blue")
+}
