@@ -1,5 +1,6 @@
 // Package adapter gives applications net.Conn and net.Listener values for
-// one-to-one (TCP-style) SCTP associations of a gVisor netstack, the way
+// one-to-one (TCP-style) SCTP associations of a gVisor netstack, and a
+// net.PacketConn-like ManyConn for one-to-many (UDP-style) endpoints, the way
 // gvisor.dev/gvisor/pkg/tcpip/adapters/gonet does for TCP and UDP.
 //
 // A Conn is one association. Besides the byte-oriented net.Conn methods it
@@ -14,6 +15,13 @@
 //     and, on receive, the stream sequence number, the TSN and whether the
 //     returned bytes end the message (RecvInfo.Complete, the equivalent of
 //     MSG_EOR on a Linux SCTP socket).
+//
+// A ManyConn (ListenMany) is a one-to-many endpoint (RFC 6458 3), shaped
+// like a net.PacketConn: one port, many associations. ReadMsg returns a
+// message with its association id, stream and PPID, or a notification
+// (sctp.Notification: COMM_UP, SHUTDOWN, SEND_FAILED...); WriteMsg sends to
+// an association by id or to a peer address, setting an association up
+// for a new peer; Peeloff turns one association into a Conn.
 //
 // Errors are *net.OpError values whose Err wraps sentinels that errors.Is
 // understands: ErrTimeout (also os.ErrDeadlineExceeded) for deadlines,

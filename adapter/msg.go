@@ -27,6 +27,20 @@ type SendInfo struct {
 	// Unordered asks for delivery as soon as the message is complete,
 	// ignoring the order of its stream (the U bit).
 	Unordered bool
+	// Context is an opaque number handed back with the message if it
+	// cannot be delivered (the SendFailed notification, SCTP_CONTEXT).
+	Context uint32
+
+	// The fields below are for ManyConn.WriteMsg; Conn ignores them.
+
+	// AssocID, if not zero, is the association the message goes to.
+	AssocID AssocID
+	// EOF shuts the association down gracefully after the message
+	// (SCTP_EOF); Abort aborts it, the message being the reason
+	// (SCTP_ABORT). With either the message may be empty.
+	EOF, Abort bool
+	// SendAll sends the message on every association (SCTP_SENDALL).
+	SendAll bool
 }
 
 // RecvInfo is the per-message metadata ReadMsg returns.
@@ -65,7 +79,7 @@ type RecvInfo struct {
 func (c *Conn) WriteMsg(b []byte, info *SendInfo) (int, error) {
 	var si sctp.SendInfo
 	if info != nil {
-		si = sctp.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered}
+		si = sctp.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered, Context: info.Context}
 	}
 	if len(b) == 0 {
 		return 0, c.opError("write", ErrEmptyMessage)

@@ -131,6 +131,11 @@ func (e *Endpoint) inheritFrom(l *Endpoint) {
 	e.ops.SetSendBufferSize(l.ops.GetSendBufferSize(), false)
 	e.ops.SetReceiveBufferSize(l.ops.GetReceiveBufferSize(), false)
 	e.initOut, e.initMaxIn = l.initOut, l.initMaxIn
+	// SCTP_INITMSG's attempts and timeout too: a one-to-many endpoint's
+	// implicit set-up (ManyEndpoint.connect) sends the INIT from the
+	// child, which must honour sinit_max_attempts and
+	// sinit_max_init_timeo (RFC 6458 8.1.3).
+	e.initAttempts, e.initTimeout = l.initAttempts, l.initTimeout
 	e.noDelay.Store(l.noDelay.Load())
 	l.mu.Lock()
 	eo, events, adapt, hasAdapt, defSend, il := l.eo, l.events, l.adapt, l.hasAdapt, l.defSend, l.interleave

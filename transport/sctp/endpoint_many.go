@@ -28,6 +28,12 @@ type ManyEndpoint struct {
 	l  *Endpoint // the bound endpoint: port, addresses, listener, defaults
 	wq *waiter.Queue
 
+	// setupMu serializes the look-up and implicit set-up of sends
+	// addressed to a peer (target), so that concurrent first sends to a
+	// new peer share one association instead of the second failing with
+	// ErrPortInUse. Taken before mu.
+	setupMu sync.Mutex
+
 	mu sync.Mutex
 	// +checklocks:mu
 	assocs map[AssocID]*manyAssoc
@@ -306,6 +312,13 @@ func (m *ManyEndpoint) RecvMsg(dst io.Writer, count int) (RecvInfo, Notification
 			}
 			continue
 		}
+		if ma.alive() {
+			// The peer's SHUTDOWN ended its data (ErrClosedForReceive)
+			// but the association is still shutting down: it stays
+			// until it ends, so that its SHUTDOWN_COMP (RFC 6458 6.1.1)
+			// is read too; the end makes it ready again (deleteTCB).
+			continue
+		}
 		// The association ended and everything it had was read: it
 		// leaves the endpoint.
 		m.remove(ma)
@@ -340,6 +353,17 @@ func (m *ManyEndpoint) requeue(ma *manyAssoc, more bool) {
 	if more {
 		m.markReady(ma.id)
 	}
+}
+
+// alive reports whether the association has not ended yet.
+func (ma *manyAssoc) alive() bool {
+	a := ma.ep.getAssoc()
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return !a.dead
 }
 
 // remove drops an ended association and closes its endpoint.

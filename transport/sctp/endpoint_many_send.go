@@ -17,7 +17,7 @@ func (m *ManyEndpoint) SendMsg(p tcpip.Payloader, to []tcpip.FullAddress, info S
 	if info.SendAll {
 		return m.sendAll(p, info)
 	}
-	ma, err := m.target(to, info.AssocID)
+	ma, err := m.target(to, info.AssocID, info.EOF)
 	if err != nil {
 		return 0, err
 	}
@@ -49,8 +49,14 @@ func (m *ManyEndpoint) sendAll(p tcpip.Payloader, info SendInfo) (int64, tcpip.E
 }
 
 // target finds the association a send goes to, setting one up for a new
-// peer.
-func (m *ManyEndpoint) target(to []tcpip.FullAddress, id AssocID) (*manyAssoc, tcpip.Error) {
+// peer unless eof: SCTP_EOF cannot go with an implicit set-up (see
+// association.sendMsg), so that no association is set up for a send that
+// is refused.
+func (m *ManyEndpoint) target(to []tcpip.FullAddress, id AssocID, eof bool) (*manyAssoc, tcpip.Error) {
+	if id == 0 {
+		m.setupMu.Lock()
+		defer m.setupMu.Unlock()
+	}
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
@@ -74,6 +80,10 @@ func (m *ManyEndpoint) target(to []tcpip.FullAddress, id AssocID) (*manyAssoc, t
 			m.mu.Unlock()
 			return ma, nil
 		}
+	}
+	if eof {
+		m.mu.Unlock()
+		return nil, &tcpip.ErrInvalidEndpointState{}
 	}
 	if len(m.assocs) >= m.maxAssocs {
 		m.mu.Unlock()

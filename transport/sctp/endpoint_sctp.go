@@ -127,6 +127,15 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 	case a.dead || a.state.shuttingDown():
 		a.mu.Unlock()
 		return 0, &tcpip.ErrClosedForSend{}
+	case info.EOF && !a.connected:
+		// SCTP_EOF before the association is up: the SHUTDOWN primitive
+		// in COOKIE-WAIT or COOKIE-ECHOED ends the association at once
+		// (sfCookieWaitPrmShutdown9_2), which would silently drop the
+		// message queued with it, while RFC 6458 5.3.4 promises that
+		// queued data is delivered first. Refuse it, as Linux refuses
+		// SCTP_EOF on a send that sets an association up.
+		a.mu.Unlock()
+		return 0, &tcpip.ErrInvalidEndpointState{}
 	case n == 0:
 		if info.EOF {
 			ev := event{typ: evPrmShutdown}
@@ -137,7 +146,7 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 	case n > a.sndbuf:
 		a.mu.Unlock()
 		return 0, &tcpip.ErrMessageTooLong{}
-	case a.o.DisableFragments && n > maxPayload(a.minPMTU()):
+	case a.o.DisableFragments && n > a.maxChunkPayload():
 		a.mu.Unlock()
 		return 0, &tcpip.ErrMessageTooLong{} // SCTP_DISABLE_FRAGMENTS
 	case a.out.buffered+n > a.sndbuf:
@@ -185,6 +194,20 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 		return 0, &tcpip.ErrClosedForSend{}
 	}
 	return int64(n), nil
+}
+
+// maxChunkPayload is the most user data one DATA chunk carries: what the
+// path MTU allows, or SCTP_MAXSEG if smaller. SCTP_DISABLE_FRAGMENTS
+// refuses messages above it (RFC 6458 8.1.9 with 8.1.16: MAXSEG is the
+// fragmentation point, as cmdQueueMessage fragments at it).
+//
+// +checklocks:a.mu
+func (a *association) maxChunkPayload() int {
+	mtu := a.minPMTU()
+	if ms := a.o.MaxSeg; ms > 0 {
+		mtu = min(mtu, ms+header.SCTPCommonHeaderLen+header.DataChunkHeaderLen)
+	}
+	return maxPayload(mtu)
 }
 
 // ReadMsg reads one message, or the part of it that fits in count bytes
