@@ -63,13 +63,16 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 		// RFC 9260 6.5: ERROR Invalid Stream Identifier; the TSN is
 		// acknowledged but the data dropped.
 		a.in.mark(tsn)
+		a.sackNow = true
+		cl := header.PaddedLen(header.CauseHeaderLen + 4)
+		if pi != nil && !pi.mayReply(header.ChunkHeaderLen+cl, a.pb.maxChunk()) {
+			return // RFC 9260 12.2: over the packet's reply budget
+		}
 		var v [4]byte
 		v[0], v[1] = byte(sid>>8), byte(sid)
-		cl := header.PaddedLen(header.CauseHeaderLen + 4)
 		b := a.pb.reserve(a.peerVtag, header.ChunkHeaderLen+cl, header.ChunkError)
 		n := header.Cause(b[header.ChunkHeaderLen:]).Encode(&header.CauseFields{Code: header.CauseInvalidStreamIdentifier, Info: v[:]})
 		header.ErrorChunk(b).Encode(&header.ErrorFields{Causes: b[header.ChunkHeaderLen : header.ChunkHeaderLen+n]})
-		a.sackNow = true
 		return
 	}
 	a.in.mark(tsn)
@@ -101,12 +104,14 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 // taken regardless, since the sender sent it within a window we
 // advertised. Either way the memory held, per-chunk overhead included,
 // stays below one and a half times the buffer size, whatever the peer
-// sends (many tiny chunks, gap fillers beyond any window).
+// sends (many tiny chunks, gap fillers beyond any window); a gap filler
+// that does not fit takes the place of the highest TSNs held for
+// reordering (renege.go).
 //
 // +checklocks:a.mu
 func (a *association) admit(tsn uint32, n int) bool {
 	limit := a.ulp.rcvbuf + a.ulp.rcvbuf/2
-	if a.ulp.mem+n+inChunkOverhead > limit {
+	if a.ulp.mem+n+inChunkOverhead > limit && !a.renege(tsn, n+inChunkOverhead, limit) {
 		return false
 	}
 	return a.ulp.rwnd() > 0 || !tsnLT(a.in.highest(), tsn)

@@ -139,6 +139,7 @@ type packetInfo struct {
 	singleton  bool // the packet carries exactly one chunk
 	firstChunk bool // the chunk is the packet's first
 	hasData    bool // the packet carries DATA (for SACK every 2nd packet)
+	replied    int  // bytes of control chunks sent in answer so far (reply.go)
 
 	// The received packet, for DATA payloads taken by reference (see
 	// payloadView); nil for packets built by hand.

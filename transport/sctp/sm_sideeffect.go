@@ -141,10 +141,8 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdSendSack:
 		a.sendSack()
 	case cmdSendUnrecognized:
-		// RFC 9260 3.3.10.6: the whole unrecognized chunk, whatever its
-		// length (the cause is padded), cut only to fit the packet.
-		n := min(len(ev.chunk), (a.pb.maxChunk()-header.ChunkHeaderLen-header.CauseHeaderLen)&^3)
-		l := header.PaddedLen(header.ChunkHeaderLen + header.CauseHeaderLen + n)
+		n := unrecognizedInfoLen(ev.chunk, a.pb.maxChunk())
+		l := unrecognizedLen(ev.chunk, a.pb.maxChunk())
 		b := a.pb.reserve(a.peerVtag, l, header.ChunkError)
 		cl := header.Cause(b[header.ChunkHeaderLen:]).Encode(&header.CauseFields{Code: header.CauseUnrecognizedChunkType, Info: ev.chunk[:n]})
 		header.ErrorChunk(b).Encode(&header.ErrorFields{Causes: b[header.ChunkHeaderLen : header.ChunkHeaderLen+cl]})

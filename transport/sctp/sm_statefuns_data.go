@@ -63,12 +63,30 @@ func sfEatSack6_2_1(ctx *smContext, ev *event, cmds *commandList) disposition {
 	}
 	// RFC 9260 6.2.1: a SACK acknowledging a TSN not yet sent is a
 	// protocol violation.
-	if !tsnLT(s.CumulativeTSNAck(), ctx.a.out.unsentTSN()) {
+	if !tsnLT(s.CumulativeTSNAck(), ctx.a.out.unsentTSN()) || gapAcksUnsent(s, ctx.a.out.unsentTSN()) {
 		return cmds.abortAssoc(header.CauseProtocolViolation, vtPeer, errReset)
 	}
 	cmds.do(cmdProcessSack)
 	cmds.do(cmdFlushOutqueue)
 	return dispContinue
+}
+
+// gapAcksUnsent reports whether a Gap Ack Block of s acknowledges a TSN at
+// or above unsent, the first TSN not yet sent. RFC 9260 12.2: "An SCTP
+// implementation MUST abort the association if it receives a SACK chunk
+// acknowledging a TSN that has not been sent" (a block's TSNs are
+// acknowledged as surely as the cumulative ack's). Blocks that cover no TSN
+// (start 0, start after end, 3.3.4) acknowledge nothing and are left to the
+// outqueue, which skips them.
+func gapAcksUnsent(s header.SackChunk, unsent uint32) bool {
+	cum := s.CumulativeTSNAck()
+	for g := 0; g < int(s.NumberOfGapAckBlocks()); g++ {
+		b := s.GapAckBlock(g)
+		if b.Start != 0 && b.Start <= b.End && !tsnLT(cum+uint32(b.End), unsent) {
+			return true
+		}
+	}
+	return false
 }
 
 // sfPrmQueue6_1 queues a message before the association is up; it goes
@@ -160,7 +178,10 @@ func sfBeat8_3(ctx *smContext, ev *event, cmds *commandList) disposition {
 	if !heartbeatInfoOK(ev.chunk) {
 		return violationChunkLen(ctx, ev, cmds)
 	}
-	cmds.do(cmdSendHeartbeatAck)
+	// RFC 9260 12.2: within the packet's reply budget, else unanswered.
+	if ev.pkt.mayReply(header.PaddedLen(header.ChunkHeaderLen+int(header.Param(ev.chunk[header.ChunkHeaderLen:]).Length())), ctx.a.pb.maxChunk()) {
+		cmds.do(cmdSendHeartbeatAck)
+	}
 	return dispContinue
 }
 
@@ -214,8 +235,8 @@ func sfUnknownChunk3_2(ctx *smContext, ev *event, cmds *commandList) disposition
 		return dispDiscard
 	}
 	a := ev.chunk.Type().UnrecognizedAction()
-	if a.Report() && ctx.a.peerVtag != 0 {
-		cmds.do(cmdSendUnrecognized)
+	if a.Report() && ctx.a.peerVtag != 0 && ev.pkt.mayReply(unrecognizedLen(ev.chunk, ctx.a.pb.maxChunk()), ctx.a.pb.maxChunk()) {
+		cmds.do(cmdSendUnrecognized) // RFC 9260 12.2: within the reply budget
 	}
 	if a.Skip() {
 		return dispContinue
