@@ -18,15 +18,10 @@ import (
 // and returns the call's result the way the C call would (a number, or -1
 // and an errno name).
 //
-// Sockets have a style. Today there is the one-to-one style (SOCK_STREAM,
-// RFC 6458 4) on sctp.Endpoint. The one-to-many style (SOCK_SEQPACKET, RFC
-// 6458 3) plugs in when the stack has it: a styleOneToMany socket with its
-// own endpoint field, sysSocket creating it instead of reporting it
-// unsupported, and the handlers that differ (sendmsg/recvmsg with
-// addresses and association ids, sctp_peeloff, SCTP_GET_ASSOC_*) switching
-// on the style; handlers that make sense for one style only return
-// unsupported for the other. Notifications plug into sysRead in the same
-// way (MSG_NOTIFICATION and an sctp_notification in the buffer).
+// Sockets have a style: one-to-one (SOCK_STREAM, RFC 6458 4) on
+// sctp.Endpoint, one-to-many (SOCK_SEQPACKET, RFC 6458 3) on
+// sctp.ManyEndpoint (calls_many.go). Handlers that differ switch on the
+// style; notifications are read by the receive calls (calls_notify.go).
 
 // style is a socket's SCTP API style.
 type style int
@@ -40,7 +35,8 @@ const (
 type socket struct {
 	fd       int
 	style    style
-	ep       *sctp.Endpoint // one-to-one
+	ep       *sctp.Endpoint     // one-to-one; on a one-to-many socket, its defaults (ManyEndpoint.Endpoint)
+	many     *sctp.ManyEndpoint // one-to-many
 	wq       *waiter.Queue
 	v6       bool
 	nonblock bool
@@ -52,6 +48,43 @@ type socket struct {
 	initmsg *initMsg
 	// recvRcvInfo is SCTP_RECVRCVINFO: sctp_recvv fills an sctp_rcvinfo.
 	recvRcvInfo bool
+	// dataIO is SCTP_EVENTS' sctp_data_io_event (an SCTP_SNDRCV cmsg
+	// with each message; kept and read back, the cmsg is not rendered).
+	dataIO bool
+	// oldSendFailed: send failures are reported as struct
+	// sctp_send_failed (SCTP_SEND_FAILED, SCTP_EVENTS) rather than struct
+	// sctp_send_failed_event.
+	oldSendFailed bool
+	// adaptation is SCTP_ADAPTATION_LAYER set after the association came
+	// up, which concerns associations to come only.
+	adaptation    uint32
+	hasAdaptation bool
+	// streams are the stream counts (out, in) of the socket's
+	// associations as last seen, for ASSOC_CHANGE notifications.
+	streams map[sctp.AssocID][2]uint16
+	// v4mapped is SCTP_I_WANT_MAPPED_V4_ADDR as set (nil: the default).
+	v4mapped *bool
+}
+
+// noteStreams records the stream counts of the socket's associations.
+func (s *socket) noteStreams() {
+	eps := []*sctp.Endpoint{s.ep}
+	if s.many != nil {
+		eps = eps[:0]
+		for _, id := range s.many.AssocIDs() {
+			if ep, e := s.many.Assoc(id); e == nil {
+				eps = append(eps, ep)
+			}
+		}
+	}
+	for _, ep := range eps {
+		if st, e := ep.Status(); e == nil && st.OutStreams != 0 {
+			if s.streams == nil {
+				s.streams = map[sctp.AssocID][2]uint16{}
+			}
+			s.streams[st.AssocID] = [2]uint16{st.OutStreams, st.InStreams}
+		}
+	}
 }
 
 // initMsg is SCTP_INITMSG as last set.
@@ -103,13 +136,12 @@ func init() {
 		"sctp_bindx": (*run).sysBindx, "sctp_connectx": (*run).sysConnectx,
 		"sctp_getladdrs": (*run).sysGetaddrs, "sctp_getpaddrs": (*run).sysGetaddrs,
 		"sctp_freeladdrs": (*run).sysFree, "sctp_freepaddrs": (*run).sysFree,
+		"sctp_peeloff": (*run).sysPeeloff,
 	}
 }
 
 // missing names calls the stack cannot serve yet, with the feature.
-var missing = map[string]string{
-	"sctp_peeloff": "sctp_peeloff: one-to-many sockets (issue 6)",
-}
+var missing = map[string]string{}
 
 // checkCall is the static check of one call: its name and the socket
 // options and message parts it uses.
@@ -122,10 +154,6 @@ func (r *run) checkCall(sc *script.Syscall) error {
 	}
 	c := &call{sc: sc}
 	switch sc.Name {
-	case "socket":
-		if name(c.arg(1)) == "SOCK_SEQPACKET" {
-			return unsupported("one-to-many sockets: SOCK_SEQPACKET (issue 6)")
-		}
 	case "getsockopt", "setsockopt":
 		return r.checkSockopt(c)
 	case "sendmsg", "recvmsg", "sctp_sendv", "sctp_recvv", "sctp_sendmsg", "sctp_send", "sctp_sendx", "sctp_recvmsg":
@@ -139,6 +167,9 @@ func (r *run) checkCall(sc *script.Syscall) error {
 func (r *run) call(e *script.Event, sc *script.Syscall, start, end time.Duration) error {
 	h := calls[sc.Name]
 	c := &call{sc: sc, line: e.Pos.Line}
+	for _, s := range r.fds {
+		s.noteStreams()
+	}
 	out, err := h(r, c)
 	if err == errBlocked {
 		r.pending = append(r.pending, &pendingCall{call: c, line: c.line, h: h, start: start, end: end, blocking: e.Time.Span == script.SpanBlocking})
@@ -266,6 +297,15 @@ func (r *run) sysSocket(c *call) (outcome, error) {
 		proto = ipv6Proto
 	}
 	wq := &waiter.Queue{}
+	if name(c.arg(1)) == "SOCK_SEQPACKET" {
+		m, err := sctp.NewManyEndpoint(r.dut.Stack(), proto, wq)
+		if err != nil {
+			return fail(err), nil
+		}
+		s := &socket{style: styleOneToMany, ep: m.Endpoint(), many: m, wq: wq, v6: v6}
+		r.v6 = v6
+		return outcome{ret: int64(r.newFD(s))}, nil
+	}
 	ep, err := r.dut.Stack().NewEndpoint(sctp.ProtocolNumber, proto, wq)
 	if err != nil {
 		return fail(err), nil
@@ -297,7 +337,13 @@ func (r *run) sysListen(c *call) (outcome, error) {
 		return failErrno("EBADF"), nil
 	}
 	backlog, _ := r.intOf(c.arg(1))
-	if e := s.ep.Listen(int(backlog)); e != nil {
+	var e tcpip.Error
+	if s.many != nil {
+		e = s.many.Listen()
+	} else {
+		e = s.ep.Listen(int(backlog))
+	}
+	if e != nil {
 		return fail(e), nil
 	}
 	if la, e := s.ep.GetLocalAddress(); e == nil {
@@ -315,6 +361,9 @@ func (r *run) sysAccept(c *call) (outcome, error) {
 	if !ok {
 		return failErrno("EBADF"), nil
 	}
+	if s.many != nil {
+		return failErrno("EOPNOTSUPP"), nil // one-to-many sockets take associations themselves
+	}
 	ep, wq, e := s.ep.Accept(nil)
 	if _, would := e.(*tcpip.ErrWouldBlock); would && !s.nonblock {
 		return outcome{}, errBlocked
@@ -322,7 +371,8 @@ func (r *run) sysAccept(c *call) (outcome, error) {
 	if e != nil {
 		return fail(e), nil
 	}
-	n := &socket{ep: ep.(*sctp.Endpoint), wq: wq, v6: s.v6, nodelay: s.nodelay, initmsg: s.initmsg}
+	n := &socket{ep: ep.(*sctp.Endpoint), wq: wq, v6: s.v6, nodelay: s.nodelay, initmsg: s.initmsg,
+		dataIO: s.dataIO, oldSendFailed: s.oldSendFailed, recvRcvInfo: s.recvRcvInfo}
 	return outcome{ret: int64(r.newFD(n))}, nil
 }
 
@@ -331,12 +381,19 @@ func (r *run) sysConnect(c *call) (outcome, error) {
 	if !ok {
 		return failErrno("EBADF"), nil
 	}
-	if c.retry {
+	if c.retry && s.many == nil {
 		return r.connectDone(s)
+	}
+	if c.retry {
+		addr, _ := r.sockaddr(c.arg(1), false, s.v6)
+		return r.connectMany(c, s, []tcpip.FullAddress{addr})
 	}
 	addr, err := r.sockaddr(c.arg(1), false, s.v6)
 	if err != nil {
 		return outcome{}, err
+	}
+	if s.many != nil {
+		return r.connectMany(c, s, []tcpip.FullAddress{addr})
 	}
 	r.ports.remote = addr.Port
 	r.newAssociation()
@@ -372,6 +429,17 @@ func (r *run) sysClose(c *call) (outcome, error) {
 		return failErrno("EBADF"), nil
 	}
 	delete(r.fds, s.fd)
+	if s.many != nil {
+		if s.lingerOn && s.lingerSecs == 0 {
+			for _, id := range s.many.AssocIDs() {
+				if ep, e := s.many.Assoc(id); e == nil {
+					ep.Abort()
+				}
+			}
+		}
+		s.many.Close()
+		return outcome{}, nil
+	}
 	if s.lingerOn && s.lingerSecs == 0 {
 		s.ep.Abort() // SO_LINGER with a zero timeout: ABORT (RFC 6458 8.1.4)
 		return outcome{}, nil

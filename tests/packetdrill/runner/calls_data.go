@@ -20,7 +20,14 @@ import (
 type sendParams struct {
 	n    int64
 	info sctp.SendInfo
-	eof  bool // SCTP_EOF: shut down after this message
+	// to are the destination addresses the call names (msg_name, to,
+	// addrs); nil if none.
+	to []tcpip.FullAddress
+	// addrOver is SCTP_ADDR_OVER: send to to[0] rather than the primary.
+	addrOver bool
+	// initmsg is an SCTP_INIT cmsg: the INIT parameters of an implicit
+	// set-up.
+	initmsg *initMsg
 }
 
 // checkMsgCall finds message features we cannot map, before the run.
@@ -36,19 +43,6 @@ func (r *run) checkMsgCall(c *call) error {
 				return r.checkCmsgs(ctl)
 			}
 		}
-		if c.sc.Name == "recvmsg" && isNotification(m) {
-			return unsupported("notifications: reading an event (RFC 6458 6)")
-		}
-	case "sctp_recvv":
-		if l, ok := c.arg(1).(*script.List); ok && len(l.Elems) > 0 {
-			if s, ok := l.Elems[0].(*script.Struct); ok {
-				if b, ok := field(s, "iov_base"); ok {
-					if _, isStruct := b.(*script.Struct); isStruct {
-						return unsupported("notifications: reading an event (RFC 6458 6)")
-					}
-				}
-			}
-		}
 	case "sctp_sendv":
 		if t := name(c.arg(7)); t == "SCTP_SENDV_AUTHINFO" {
 			return unsupported("AUTH (RFC 4895): SCTP_SENDV_AUTHINFO")
@@ -58,19 +52,6 @@ func (r *run) checkMsgCall(c *call) error {
 		}
 	}
 	return nil
-}
-
-func isNotification(m *script.Struct) bool {
-	iov, _ := field(m, "msg_iov")
-	if l, ok := iov.(*script.List); ok && len(l.Elems) > 0 {
-		if s, ok := l.Elems[0].(*script.Struct); ok {
-			if b, ok := field(s, "iov_base"); ok {
-				_, isStruct := b.(*script.Struct)
-				return isStruct
-			}
-		}
-	}
-	return false
 }
 
 func (r *run) checkCmsgs(ctl script.Value) error {
@@ -86,10 +67,8 @@ func (r *run) checkCmsgs(ctl script.Value) error {
 		case "SCTP_PRINFO":
 		case "SCTP_AUTHINFO":
 			return unsupported("AUTH (RFC 4895): SCTP_AUTHINFO")
-		case "SCTP_DSTADDRV4", "SCTP_DSTADDRV6":
-			// Checked at the call: the peer's only address is no choice.
-		case "SCTP_INIT":
-			return unsupported("ancillary data: SCTP_INIT (implicit association set-up)")
+		case "SCTP_DSTADDRV4", "SCTP_DSTADDRV6", "SCTP_INIT":
+			// Read at the call (checkDest, initmsgFrom).
 		default:
 			return unsupported("ancillary data: %s", script.FormatValue(t))
 		}
@@ -115,27 +94,26 @@ func (r *run) iovLen(v script.Value) int64 {
 	return n
 }
 
-// applyFlags maps SCTP send flags onto SendInfo.
+// applyFlags maps SCTP send flags onto SendInfo (RFC 6458 5.3.4).
 func (r *run) applyFlags(p *sendParams, v script.Value) error {
 	fl, ok := r.intOf(v)
 	if !ok || fl == 0 {
 		return nil
 	}
 	c := r.consts.names
-	if fl&c["SCTP_UNORDERED"] != 0 {
-		p.info.Unordered = true
-		fl &^= c["SCTP_UNORDERED"]
+	for _, f := range []struct {
+		name string
+		set  *bool
+	}{
+		{"SCTP_UNORDERED", &p.info.Unordered}, {"SCTP_EOF", &p.info.EOF}, {"SCTP_ABORT", &p.info.Abort},
+		{"SCTP_SENDALL", &p.info.SendAll}, {"SCTP_ADDR_OVER", &p.addrOver},
+	} {
+		if fl&c[f.name] != 0 {
+			*f.set = true
+			fl &^= c[f.name]
+		}
 	}
-	if fl&c["SCTP_EOF"] != 0 {
-		p.eof = true
-		fl &^= c["SCTP_EOF"]
-	}
-	switch {
-	case fl&c["SCTP_SENDALL"] != 0:
-		return unsupported("one-to-many sockets: SCTP_SENDALL")
-	case fl&c["SCTP_ABORT"] != 0:
-		return unsupported("send flags: SCTP_ABORT with a message (no abort-with-reason API)")
-	case fl != 0:
+	if fl != 0 {
 		return unsupported("send flags: %s", script.FormatValue(v))
 	}
 	return nil
@@ -147,6 +125,8 @@ func (r *run) sndinfo(p *sendParams, v script.Value) error {
 	if !ok {
 		return nil
 	}
+	// The struct says it all: the defaults no longer apply.
+	p.info.Stream, p.info.PPID, p.info.Context, p.info.Unordered, p.info.AssocID = 0, 0, 0, false, 0
 	for _, f := range s.Fields {
 		if script.IsWildcard(f.Value) {
 			continue
@@ -161,6 +141,10 @@ func (r *run) sndinfo(p *sendParams, v script.Value) error {
 			if err := r.applyFlags(p, f.Value); err != nil {
 				return err
 			}
+		case "context":
+			p.info.Context = uint32(x)
+		case "assoc_id":
+			p.info.AssocID = sctp.AssocID(x)
 		case "timetolive", "pr_value":
 			if x != 0 {
 				return unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
@@ -174,6 +158,11 @@ func (r *run) sndinfo(p *sendParams, v script.Value) error {
 func (r *run) sendArgs(c *call) (sendParams, error) {
 	var p sendParams
 	var err error
+	if s, ok := r.sock(c.arg(0)); ok {
+		// What the call does not say comes from SCTP_DEFAULT_SNDINFO
+		// (RFC 6458 SCTP_DEFAULT_SNDINFO).
+		p.info = s.ep.DefaultSendInfo()
+	}
 	switch c.sc.Name {
 	case "write":
 		p.n, _ = r.intOf(c.arg(2))
@@ -183,6 +172,11 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 		m, _ := c.arg(1).(*script.Struct)
 		iov, _ := field(m, "msg_iov")
 		p.n = r.iovLen(iov)
+		if to, ok := field(m, "msg_name"); ok && name(to) != "NULL" {
+			if err := r.destination(c, &p, to); err != nil {
+				return p, err
+			}
+		}
 		if ctl, ok := field(m, "msg_control"); ok {
 			if l, ok := ctl.(*script.List); ok {
 				for _, e := range l.Elems {
@@ -196,8 +190,12 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 						}
 						continue
 					}
+					if name(t) == "SCTP_INIT" {
+						p.initmsg = r.initmsgFrom(d)
+						continue
+					}
 					if name(t) == "SCTP_DSTADDRV4" || name(t) == "SCTP_DSTADDRV6" {
-						if err := r.checkDest(c, d); err != nil {
+						if err := r.checkDest(c, &p, d); err != nil {
 							return p, err
 						}
 						continue
@@ -214,7 +212,13 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 		ppid, _ := r.intOf(c.arg(5))
 		stream, _ := r.intOf(c.arg(7))
 		ttl, _ := r.intOf(c.arg(8))
-		p.info.PPID, p.info.Stream = uint32(ppid), uint16(stream)
+		ctx, _ := r.intOf(c.arg(9))
+		p.info = sctp.SendInfo{PPID: uint32(ppid), Stream: uint16(stream), Context: uint32(ctx)}
+		if to := c.arg(3); name(to) != "NULL" {
+			if err := r.destination(c, &p, to); err != nil {
+				return p, err
+			}
+		}
 		if ttl != 0 {
 			return p, unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
 		}
@@ -231,10 +235,18 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 			return p, unsupported("multihoming: sctp_sendx with several addresses")
 		}
 		p.n, _ = r.intOf(c.arg(2))
+		if err := r.destination(c, &p, c.arg(3)); err != nil {
+			return p, err
+		}
 		err = r.sndinfo(&p, c.arg(5))
 	case "sctp_sendv":
 		// (sd, iov, iovcnt, addrs, addrcnt, info, infolen, infotype, flags)
 		p.n = r.iovLen(c.arg(1))
+		if to := c.arg(3); name(to) != "NULL" {
+			if err := r.destination(c, &p, to); err != nil {
+				return p, err
+			}
+		}
 		info := c.arg(5)
 		switch name(c.arg(7)) {
 		case "SCTP_SENDV_SNDINFO":
@@ -277,6 +289,32 @@ func (r *run) sysWrite(c *call) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
+	if s.many != nil {
+		return r.sendMany(s, p)
+	}
+	// SCTP_SENDALL "has no effect" on a one-to-one socket (RFC 6458
+	// 5.3.2).
+	p.info.SendAll = false
+	if st := sctp.EndpointState(s.ep.State()); (st == sctp.EndpointInitial || st == sctp.EndpointBound) && len(p.to) > 0 && !c.retry {
+		// Implicit set-up on a one-to-one socket (RFC 6458 4.1 allows
+		// sendmsg with a destination, Linux and FreeBSD do it): the INIT
+		// goes out with the message queued behind it.
+		if p.initmsg != nil {
+			if e := s.ep.SetInitMsg(uint16(p.initmsg.out), uint16(p.initmsg.maxIn), int(p.initmsg.attempts), msDur(p.initmsg.timeoMs)); e != nil {
+				return fail(e), nil
+			}
+		}
+		r.ports.remote = p.to[0].Port
+		r.newAssociation()
+		if e := s.ep.ConnectAddrs(p.to); e != nil {
+			if _, started := e.(*tcpip.ErrConnectStarted); !started {
+				return fail(e), nil
+			}
+		}
+	}
+	if p.addrOver && len(p.to) > 0 {
+		p.info.Addr = p.to[0].Addr
+	}
 	n, e := s.ep.WriteMsg(newPayload(p.n), p.info)
 	if _, would := e.(*tcpip.ErrWouldBlock); would && !s.nonblock {
 		return outcome{}, errBlocked
@@ -284,10 +322,39 @@ func (r *run) sysWrite(c *call) (outcome, error) {
 	if e != nil {
 		return fail(e), nil
 	}
-	if p.eof {
-		s.ep.Shutdown(tcpip.ShutdownWrite)
-	}
 	return outcome{ret: n}, nil
+}
+
+// destination reads the address a send names; "..." is the peer.
+func (r *run) destination(c *call, p *sendParams, v script.Value) error {
+	s, _ := r.sock(c.arg(0))
+	v6 := s != nil && s.v6
+	if l, ok := v.(*script.List); ok && len(l.Elems) > 0 {
+		to, err := r.addrList(l, false, v6)
+		p.to = to
+		return err
+	}
+	a, err := r.sockaddr(v, false, v6)
+	if err != nil {
+		return err
+	}
+	p.to = []tcpip.FullAddress{a}
+	return nil
+}
+
+// initmsgFrom reads an sctp_initmsg struct.
+func (r *run) initmsgFrom(v script.Value) *initMsg {
+	st, _ := v.(*script.Struct)
+	m := &initMsg{}
+	for n, dst := range map[string]*int64{
+		"sinit_num_ostreams": &m.out, "sinit_max_instreams": &m.maxIn,
+		"sinit_max_attempts": &m.attempts, "sinit_max_init_timeo": &m.timeoMs,
+	} {
+		if x, ok := field(st, n); ok {
+			*dst, _ = r.intOf(x)
+		}
+	}
+	return m
 }
 
 // recvCount returns the byte count a receive call asks for.
@@ -312,7 +379,17 @@ func (r *run) sysRead(c *call) (outcome, error) {
 		return failErrno("EBADF"), nil
 	}
 	count := r.recvCount(c)
-	info, n, e := s.ep.ReadMsg(io.Discard, int(count))
+	var (
+		info sctp.RecvInfo
+		nt   sctp.Notification
+		n    int
+		e    tcpip.Error
+	)
+	if s.many != nil {
+		info, nt, n, e = s.many.RecvMsg(io.Discard, int(count))
+	} else {
+		info, nt, n, e = s.ep.RecvMsg(io.Discard, int(count))
+	}
 	switch e.(type) {
 	case nil:
 	case *tcpip.ErrWouldBlock:
@@ -325,10 +402,90 @@ func (r *run) sysRead(c *call) (outcome, error) {
 	default:
 		return fail(e), nil
 	}
+	if nt != nil {
+		return r.readNotification(c, s, nt, count)
+	}
+	if exp, ok := r.expectedNote(c); ok {
+		return outcome{}, failf("%s: read a message of %d bytes, expected a notification %s", c.sc.Name, n, script.FormatValue(exp))
+	}
 	if err := r.checkRecvInfo(c, s, info); err != nil {
 		return outcome{}, err
 	}
 	return outcome{ret: int64(n)}, nil
+}
+
+// expectedNote returns the notification struct a receive call's buffer
+// holds, if the script expects one.
+func (r *run) expectedNote(c *call) (script.Value, bool) {
+	var iov script.Value
+	switch c.sc.Name {
+	case "recvmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		iov, _ = field(m, "msg_iov")
+	case "sctp_recvv":
+		iov = c.arg(1)
+	default:
+		b := c.arg(1)
+		_, ok := b.(*script.Struct)
+		return b, ok
+	}
+	if l, ok := iov.(*script.List); ok {
+		for _, e := range l.Elems {
+			if st, ok := e.(*script.Struct); ok {
+				if b, ok := field(st, "iov_base"); ok {
+					if _, isStruct := b.(*script.Struct); isStruct {
+						return b, true
+					}
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// readNotification checks a notification a receive call returned: its
+// struct, MSG_NOTIFICATION (with MSG_EOR if it fitted) and the length.
+func (r *run) readNotification(c *call, s *socket, nt sctp.Notification, count int64) (outcome, error) {
+	out, l := r.notification(s, nt)
+	addHeader(out)
+	n := min(l, count)
+	flags := r.consts.names["MSG_NOTIFICATION"]
+	if l <= count {
+		flags |= r.consts.names["MSG_EOR"]
+	}
+	if exp, ok := r.expectedNote(c); ok {
+		if err := r.matchOut("notification", exp, out); err != nil {
+			return outcome{}, err
+		}
+	}
+	var fl script.Value = script.Wildcard{}
+	switch c.sc.Name {
+	case "recvmsg":
+		m, _ := c.arg(1).(*script.Struct)
+		if f, ok := field(m, "msg_flags"); ok {
+			fl = f
+		}
+	case "sctp_recvmsg":
+		fl = c.arg(6)
+	case "sctp_recvv":
+		fl = c.arg(8)
+		if err := r.matchOut("infotype", c.arg(7), "SCTP_RECVV_NOINFO"); err != nil {
+			return outcome{}, err
+		}
+	case "read", "recv":
+		return outcome{}, failf("%s: read a notification %s, which only recvmsg-style calls can tell", c.sc.Name, typeName(out))
+	}
+	if err := r.matchOut("msg_flags", fl, flags); err != nil {
+		return outcome{}, failf("%s (a notification %s)", err, typeName(out))
+	}
+	return outcome{ret: n}, nil
+}
+
+func typeName(o outStruct) string {
+	if t, ok := o["sn_type"].(string); ok {
+		return t
+	}
+	return "?"
 }
 
 // checkRecvInfo compares the receive structures a call fills with the
@@ -343,8 +500,14 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 		rcvFlags = r.consts.names["SCTP_UNORDERED"]
 	}
 	var from outStruct
-	if ra, e := s.ep.GetRemoteAddress(); e == nil {
-		from = r.sockaddrOut(ra, s.v6)
+	ep := s.ep
+	if s.many != nil {
+		ep, _ = s.many.Assoc(info.AssocID)
+	}
+	if ep != nil {
+		if ra, e := ep.GetRemoteAddress(); e == nil {
+			from = r.sockaddrOut(ra, s.v6)
+		}
 	}
 	switch c.sc.Name {
 	case "recvmsg":
@@ -412,9 +575,10 @@ func (r *run) prNone(s *script.Struct) error {
 	return unsupported("PR-SCTP (RFC 3758): SCTP_PRINFO policy %s", script.FormatValue(pol))
 }
 
-// checkDest accepts an SCTP_DSTADDRV4/V6 naming the peer's primary
-// address: on a single-homed association that is no choice at all.
-func (r *run) checkDest(c *call, d script.Value) error {
+// checkDest takes an SCTP_DSTADDRV4/V6 cmsg (RFC 6458 5.3.9): the
+// destination of an implicit set-up, or the peer address to send this
+// message to (as SCTP_ADDR_OVER does).
+func (r *run) checkDest(c *call, p *sendParams, d script.Value) error {
 	s, ok := r.sock(c.arg(0))
 	if !ok {
 		return nil
@@ -423,8 +587,10 @@ func (r *run) checkDest(c *call, d script.Value) error {
 	if err != nil {
 		return err
 	}
-	if ra, e := s.ep.GetRemoteAddress(); e == nil && ra.Addr == want.Addr {
+	if st := sctp.EndpointState(s.ep.State()); s.many == nil && (st == sctp.EndpointInitial || st == sctp.EndpointBound) || s.many != nil && p.info.AssocID == 0 {
+		p.to = []tcpip.FullAddress{want}
 		return nil
 	}
-	return unsupported("multihoming: SCTP_DSTADDRV4/V6 naming a destination other than the primary path")
+	p.info.Addr = want.Addr
+	return nil
 }

@@ -14,8 +14,6 @@ import (
 
 // optionFeature says why an option we do not serve is missing.
 var optionFeature = map[string]string{
-	"SCTP_EVENT":                  "notifications",
-	"SCTP_EVENTS":                 "notifications",
 	"SCTP_AUTH_CHUNK":             "AUTH (RFC 4895)",
 	"SCTP_AUTH_KEY":               "AUTH (RFC 4895)",
 	"SCTP_AUTH_ACTIVE_KEY":        "AUTH (RFC 4895)",
@@ -31,10 +29,7 @@ var optionFeature = map[string]string{
 	"SCTP_DEFAULT_PRINFO":         "PR-SCTP (RFC 3758)",
 	"SCTP_AUTO_ASCONF":            "ASCONF (RFC 5061)",
 	"SCTP_SET_PEER_PRIMARY_ADDR":  "ASCONF (RFC 5061)",
-	"SCTP_GET_ASSOC_NUMBER":       "one-to-many sockets",
-	"SCTP_GET_ASSOC_ID_LIST":      "one-to-many sockets",
 	"SCTP_INTERLEAVING_SUPPORTED": "I-DATA (RFC 8260)",
-	"SCTP_FRAGMENT_INTERLEAVE":    "I-DATA (RFC 8260)",
 }
 
 // served are the options mapped onto the endpoint API (or, for
@@ -42,6 +37,12 @@ var optionFeature = map[string]string{
 var served = map[string]bool{
 	"SO_ERROR": true, "SO_LINGER": true, "SO_RCVBUF": true, "SO_SNDBUF": true,
 	"SCTP_NODELAY": true, "SCTP_INITMSG": true, "SCTP_STATUS": true, "SCTP_RECVRCVINFO": true,
+	"SCTP_EVENT": true, "SCTP_EVENTS": true,
+	"SCTP_RTOINFO": true, "SCTP_ASSOCINFO": true, "SCTP_DELAYED_SACK": true, "SCTP_MAXSEG": true,
+	"SCTP_MAX_BURST": true, "SCTP_DISABLE_FRAGMENTS": true, "SCTP_PARTIAL_DELIVERY_POINT": true,
+	"SCTP_DEFAULT_SNDINFO": true, "SCTP_DEFAULT_SEND_PARAM": true, "SCTP_ADAPTATION_LAYER": true,
+	"SCTP_FRAGMENT_INTERLEAVE": true, "SCTP_AUTOCLOSE": true, "SCTP_CONTEXT": true,
+	"SCTP_GET_ASSOC_NUMBER": true, "SCTP_GET_ASSOC_ID_LIST": true, "SCTP_I_WANT_MAPPED_V4_ADDR": true,
 }
 
 // checkSockopt is the static check of getsockopt and setsockopt: the option
@@ -51,13 +52,16 @@ func (r *run) checkSockopt(c *call) error {
 	if name(c.arg(1)) == "SOL_SOCKET" && strings.HasPrefix(opt, "SCTP_") {
 		return unsupported("script quirk: SCTP option %s at level SOL_SOCKET", opt)
 	}
+	if opt == "SCTP_EVENT" || opt == "SCTP_EVENTS" {
+		return r.checkEvents(opt, c.arg(3))
+	}
+	if opt == "SCTP_FRAGMENT_INTERLEAVE" && c.sc.Name == "setsockopt" {
+		if v, ok := r.intOf(c.arg(3)); ok && v == 2 {
+			return unsupported("socket option SCTP_FRAGMENT_INTERLEAVE: level 2 (interleaving the streams of one association) not in the endpoint API")
+		}
+	}
 	if served[opt] {
 		return nil
-	}
-	if opt == "SCTP_EVENT" || opt == "SCTP_EVENTS" {
-		if !anyOn(r, c.arg(3)) {
-			return nil // turning events off is what we do anyway
-		}
 	}
 	if opt == "SCTP_RECVNXTINFO" {
 		if v, ok := r.intOf(c.arg(3)); ok && v == 0 {
@@ -71,23 +75,6 @@ func (r *run) checkSockopt(c *call) error {
 	return unsupported("socket option %s: not in the endpoint API", opt)
 }
 
-// anyOn reports whether an event subscription turns anything on.
-func anyOn(r *run, v script.Value) bool {
-	s, ok := v.(*script.Struct)
-	if !ok {
-		return true
-	}
-	for _, f := range s.Fields {
-		if f.Name == "se_assoc_id" || f.Name == "se_type" {
-			continue
-		}
-		if x, ok := r.intOf(f.Value); !ok || x != 0 {
-			return true
-		}
-	}
-	return false
-}
-
 func (r *run) sysSetsockopt(c *call) (outcome, error) {
 	s, ok := r.sock(c.arg(0))
 	if !ok {
@@ -96,14 +83,33 @@ func (r *run) sysSetsockopt(c *call) (outcome, error) {
 	v := c.arg(3)
 	st, _ := v.(*script.Struct)
 	intVal := func() int64 { x, _ := r.intOf(v); return x }
+	s, ok = r.forAssoc(s, name(c.arg(2)), v)
+	if !ok {
+		return failErrno("EINVAL"), nil
+	}
+	if bad, ok := r.optLenBad(c); ok && bad {
+		return failErrno("EINVAL"), nil
+	}
 	switch name(c.arg(2)) {
 	case "SCTP_NODELAY":
 		s.nodelay = intVal() != 0
 		s.ep.SetNoDelay(s.nodelay)
 	case "SCTP_RECVRCVINFO":
 		s.recvRcvInfo = intVal() != 0
-	case "SCTP_EVENT", "SCTP_EVENTS", "SCTP_RECVNXTINFO":
+	case "SCTP_RECVNXTINFO":
 		// Off, checked before the run.
+	case "SCTP_I_WANT_MAPPED_V4_ADDR":
+		// Socket layer: how IPv4 peers of an IPv6 socket are presented;
+		// the runner's IPv6 sockets have IPv6 peers.
+		s.v4mapped = boolPtr(intVal() != 0)
+	case "SCTP_EVENT", "SCTP_EVENTS":
+		ep, ok := r.assocEP(s, assocIDField(v))
+		if !ok {
+			return failErrno("EINVAL"), nil
+		}
+		if e := r.setEvents(s, ep, name(c.arg(2)), st); e != nil {
+			return fail(e), nil
+		}
 	case "SCTP_PEER_ADDR_PARAMS":
 		return r.setPeerAddrParams(s, st)
 	case "SCTP_PRIMARY_ADDR":
@@ -148,8 +154,10 @@ func (r *run) sysSetsockopt(c *call) (outcome, error) {
 			}
 		}
 		s.initmsg = &m
-	case "SCTP_STATUS", "SO_ERROR":
+	case "SCTP_STATUS", "SO_ERROR", "SCTP_GET_ASSOC_NUMBER", "SCTP_GET_ASSOC_ID_LIST":
 		return failErrno("EINVAL"), nil // read-only
+	default:
+		return r.setAssocOption(s, name(c.arg(2)), v)
 	}
 	return outcome{}, nil
 }
@@ -170,6 +178,10 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 		return failErrno("EBADF"), nil
 	}
 	opt := name(c.arg(2))
+	s, ok = r.forAssoc(s, opt, c.arg(3))
+	if !ok {
+		return failErrno("EINVAL"), nil
+	}
 	var val any
 	switch opt {
 	case "SO_ERROR":
@@ -184,6 +196,13 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 		val = boolInt(s.recvRcvInfo)
 	case "SCTP_RECVNXTINFO":
 		val = int64(0)
+	case "SCTP_I_WANT_MAPPED_V4_ADDR":
+		// Linux defaults to mapped addresses, FreeBSD not.
+		on := r.cfg.Platform != "FreeBSD"
+		if s.v4mapped != nil {
+			on = *s.v4mapped
+		}
+		val = boolInt(on)
 	case "SCTP_PEER_ADDR_PARAMS", "SCTP_GET_PEER_ADDR_INFO", "SCTP_PRIMARY_ADDR":
 		v, out, err := r.pathOption(s, opt, c.arg(3))
 		if err != nil || out.ret != 0 {
@@ -200,10 +219,26 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 		val = s.ep.SocketOptions().GetReceiveBufferSize()
 	case "SO_SNDBUF":
 		val = s.ep.SocketOptions().GetSendBufferSize()
-	case "SCTP_EVENT":
-		val = outStruct{"se_assoc_id": int64(0), "se_type": name(fieldOr(c.arg(3), "se_type")), "se_on": int64(0)}
-	case "SCTP_EVENTS":
-		val = eventsOff(c.arg(3))
+	case "SCTP_EVENT", "SCTP_EVENTS":
+		ep, ok := r.assocEP(s, assocIDField(c.arg(3)))
+		if !ok {
+			return failErrno("EINVAL"), nil
+		}
+		val = r.getEvents(s, ep, opt, c.arg(3))
+	case "SCTP_GET_ASSOC_NUMBER", "SCTP_GET_ASSOC_ID_LIST":
+		v, ok := r.assocIDs(s, opt)
+		if !ok {
+			return failErrno("EINVAL"), nil
+		}
+		val = v
+	case "SCTP_RTOINFO", "SCTP_ASSOCINFO", "SCTP_DELAYED_SACK", "SCTP_MAXSEG", "SCTP_MAX_BURST",
+		"SCTP_DISABLE_FRAGMENTS", "SCTP_PARTIAL_DELIVERY_POINT", "SCTP_DEFAULT_SNDINFO", "SCTP_DEFAULT_SEND_PARAM",
+		"SCTP_ADAPTATION_LAYER", "SCTP_FRAGMENT_INTERLEAVE", "SCTP_AUTOCLOSE", "SCTP_CONTEXT":
+		v, out, err := r.getAssocOption(s, opt, c.arg(3))
+		if err != nil || out.ret != 0 {
+			return out, err
+		}
+		val = v
 	case "SCTP_INITMSG":
 		m := r.initmsgOf(s)
 		val = outStruct{"sinit_num_ostreams": m.out, "sinit_max_instreams": m.maxIn, "sinit_max_attempts": m.attempts, "sinit_max_init_timeo": m.timeoMs}
@@ -218,7 +253,17 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 		} else {
 			addr["sa_family"] = "AF_INET"
 		}
+		// The API counts bytes where sstat_unackdata and sstat_penddata
+		// count chunks: none is none; other counts cannot be told.
+		var unack, pend any = int64(0), int64(0)
+		if st.Unacked != 0 {
+			unack = nil
+		}
+		if st.Pending != 0 {
+			pend = nil
+		}
 		val = outStruct{
+			"sstat_unackdata": unack, "sstat_penddata": pend, "sstat_fragmentation_point": int64(s.ep.MaxSeg()),
 			"sstat_assoc_id": int64(st.AssocID), "sstat_state": stateName(st.State), "sstat_rwnd": int64(st.PeerRwnd),
 			"sstat_instrms": int64(st.InStreams), "sstat_outstrms": int64(st.OutStreams),
 			"sstat_primary": outStruct{
@@ -234,6 +279,8 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 	return outcome{}, nil
 }
 
+func boolPtr(b bool) *bool { return &b }
+
 func boolInt(b bool) int64 {
 	if b {
 		return 1
@@ -245,15 +292,4 @@ func fieldOr(v script.Value, n string) script.Value {
 	s, _ := v.(*script.Struct)
 	x, _ := field(s, n)
 	return x
-}
-
-// eventsOff is SCTP_EVENTS with every subscription off.
-func eventsOff(v script.Value) outStruct {
-	out := outStruct{}
-	if s, ok := v.(*script.Struct); ok {
-		for _, f := range s.Fields {
-			out[f.Name] = int64(0)
-		}
-	}
-	return out
 }

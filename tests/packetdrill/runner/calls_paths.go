@@ -95,12 +95,15 @@ func (r *run) sysConnectx(c *call) (outcome, error) {
 	if !ok {
 		return failErrno("EBADF"), nil
 	}
-	if c.retry {
-		return r.connectDone(s)
-	}
 	addrs, err := r.addrList(c.arg(1), false, s.v6)
 	if err != nil {
 		return outcome{}, err
+	}
+	if s.many != nil {
+		return r.connectMany(c, s, addrs)
+	}
+	if c.retry {
+		return r.connectDone(s)
 	}
 	r.ports.remote = addrs[0].Port
 	r.newAssociation()
@@ -124,6 +127,13 @@ func (r *run) sysGetaddrs(c *call) (outcome, error) {
 	s, ok := r.sock(c.arg(0))
 	if !ok {
 		return failErrno("EBADF"), nil
+	}
+	if s.many != nil && c.sc.Name == "sctp_getpaddrs" {
+		ep, ok := r.assocEP(s, c.arg(1))
+		if !ok {
+			return failErrno("EINVAL"), nil
+		}
+		s = &socket{ep: ep, v6: s.v6}
 	}
 	var addrs []tcpip.FullAddress
 	if c.sc.Name == "sctp_getladdrs" {

@@ -223,6 +223,15 @@ func (r *run) setup() {
 
 func (r *run) teardown() {
 	for _, s := range r.fds {
+		if s.many != nil {
+			for _, id := range s.many.AssocIDs() {
+				if ep, e := s.many.Assoc(id); e == nil {
+					ep.Abort()
+				}
+			}
+			s.many.Close()
+			continue
+		}
 		s.ep.Abort()
 	}
 	r.net.Close()
@@ -302,7 +311,11 @@ func (r *run) event(e *script.Event) error {
 			return err
 		}
 		r.prev = start
-		return r.inject(a)
+		err := r.inject(a)
+		for _, s := range r.fds {
+			s.noteStreams()
+		}
+		return err
 	case *script.Syscall:
 		if err := r.advanceTo(start); err != nil {
 			return err

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,19 +75,40 @@ func TestCallResults(t *testing.T) {
 
 func TestUnsupportedIsFoundBeforeRunning(t *testing.T) {
 	for text, reason := range map[string]string{
-		connectLines + "+0.0 read(3, ..., 10) = 0\n+0 socket(..., SOCK_SEQPACKET, IPPROTO_SCTP) = 4\n":             "one-to-many sockets",
-		"0 `sysctl -w net.inet.sctp.ecn_enable=1`\n":                                                               "ECN",
-		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_RTOINFO, {srto_initial=100}, 16) = 0\n":                "socket option SCTP_RTOINFO",
-		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_ASSOC_CHANGE, se_on=1}, 8) = 0\n": "notifications",
-		connectLines + "+0 sctp_peeloff(3, 1) = 4\n":                                                               "sctp_peeloff",
+		connectLines + "+0.0 read(3, ..., 10) = 0\n+0 setsockopt(3, IPPROTO_SCTP, SCTP_AUTH_KEY, {}, 8) = 0\n":             "AUTH (RFC 4895)",
+		"0 `sysctl -w net.inet.sctp.ecn_enable=1`\n":                                                                       "ECN",
+		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_RECVNXTINFO, [1], 4) = 0\n":                                    "socket option SCTP_RECVNXTINFO",
+		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_AUTHENTICATION_EVENT, se_on=1}, 8) = 0\n": "AUTH (RFC 4895)",
+		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_STREAM_RESET_EVENT, se_on=1}, 8) = 0\n":   "RECONFIG (RFC 6525)",
+		connectLines + "+0 setsockopt(3, IPPROTO_SCTP, SCTP_FRAGMENT_INTERLEAVE, [2], 4) = 0\n":                            "socket option SCTP_FRAGMENT_INTERLEAVE",
 	} {
 		res := runText(t, text)
 		assert.Equal(t, Unsupported, res.Status, "%s", text)
 		assert.Equal(t, reason, res.Category(), "%s", res)
 	}
-	// Turning notifications off is what the stack does anyway.
-	res := runText(t, connectLines+"+0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_ASSOC_CHANGE, se_on=0}, 8) = 0\n")
+	// Turning an extension's events off is what the stack does anyway.
+	res := runText(t, connectLines+"+0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_AUTHENTICATION_EVENT, se_on=0}, 8) = 0\n")
 	assert.Equal(t, Pass, res.Status, "%s", res)
+}
+
+// Option lengths follow the platform: Linux wants the exact struct size
+// for SCTP_RTOINFO, FreeBSD at least that size.
+func TestOptionLength(t *testing.T) {
+	line := "+0 setsockopt(3, IPPROTO_SCTP, SCTP_RTOINFO, {srto_initial=100, srto_max=200, srto_min=50}, 17) = %s\n"
+	for platform, want := range map[string]string{"Linux": "-1 EINVAL", "FreeBSD": "0"} {
+		s, err := script.Parse(connectLines + fmt.Sprintf(line, want))
+		require.NoError(t, err)
+		res := Run(s, Config{Seed: 1, Platform: platform})
+		assert.Equal(t, Pass, res.Status, "%s: %s", platform, res)
+	}
+}
+
+// A notification the script does not expect fails the read with its type.
+func TestUnexpectedNotification(t *testing.T) {
+	res := runText(t, strings.Replace(connectLines, "+0.0 connect", "+0.0 setsockopt(3, IPPROTO_SCTP, SCTP_EVENT, {se_type=SCTP_ASSOC_CHANGE, se_on=1}, 8) = 0\n+0.0 connect", 1)+
+		"+0.0 recvmsg(3, {msg_iov(1)=[{iov_base=..., iov_len=100}], msg_flags=MSG_EOR}, 0) = 20\n")
+	assert.Equal(t, Fail, res.Status, "%s", res)
+	assert.Contains(t, res.Reason, "SCTP_ASSOC_CHANGE")
 }
 
 func TestBlockingCallMustReturn(t *testing.T) {
