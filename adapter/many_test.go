@@ -244,7 +244,16 @@ func TestManyConnWriteBlocks(t *testing.T) {
 // waitAssoc waits for m to have one association and returns it.
 func waitAssoc(t *testing.T, m *ManyConn) AssocID {
 	t.Helper()
-	require.Eventually(t, func() bool { return len(m.AssocIDs()) == 1 }, testTimeout, time.Millisecond)
+	// Up, not only there: the first message goes with the COOKIE ECHO,
+	// so the peer may read it before our COOKIE ACK has come.
+	require.Eventually(t, func() bool {
+		ids := m.AssocIDs()
+		if len(ids) != 1 {
+			return false
+		}
+		st, err := m.Status(ids[0])
+		return err == nil && st.State == sctp.StateEstablished
+	}, testTimeout, time.Millisecond)
 	return m.AssocIDs()[0]
 }
 

@@ -157,7 +157,7 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 		p:         p,
 		dmx:       dmx,
 		ep:        ep,
-		id:        AssocID(p.nextAssocID.Add(1)),
+		id:        p.newAssocID(),
 		netProto:  r.NetProto(),
 		localAddr: r.LocalAddress(),
 		localPort: localPort,

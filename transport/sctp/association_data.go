@@ -245,21 +245,7 @@ func (a *association) transmit() {
 			}
 			sackFirst(t)
 			newData = true
-			a.pb.appendData(a.peerVtag, c)
-			q.queue[q.qhead] = nil
-			q.qhead++
-			q.queued -= c.size
-			c.sends = 1
-			c.sentAt = now
-			c.tp = t
-			q.inflight = append(q.inflight, c)
-			q.flight += c.size
-			t.flight += c.size
-			t.lastSend = now
-			if !q.rttActive {
-				q.rttActive, q.rttTSN, q.rttStart, q.rttPath = true, c.tsn, now, t
-			}
-			a.stats.DataBytesSent.IncrementBy(uint64(c.size))
+			a.sendNew(c, t, now)
 			if probe {
 				q.probeDue = false
 				a.p.stats.ZeroWindowProbes.Increment()
@@ -302,4 +288,59 @@ func (a *association) lowerPMTU(t *transport, mtu int) {
 	}
 	// Messages not yet begun go out in chunks that fit.
 	a.out.refragment(a.minPMTU())
+}
+
+// sendNew puts the next queued chunk, c, in the packet being built for
+// path t: it is outstanding from now on (RFC 9260 6.1, 6.3.1 C1).
+//
+// +checklocks:a.mu
+func (a *association) sendNew(c *outChunk, t *transport, now tcpip.MonotonicTime) {
+	q := &a.out
+	a.pb.appendData(a.peerVtag, c)
+	q.queue[q.qhead] = nil
+	q.qhead++
+	q.queued -= c.size
+	c.sends = 1
+	c.sentAt = now
+	c.tp = t
+	q.inflight = append(q.inflight, c)
+	q.flight += c.size
+	t.flight += c.size
+	t.lastSend = now
+	if !q.rttActive {
+		q.rttActive, q.rttTSN, q.rttStart, q.rttPath = true, c.tsn, now, t
+	}
+	a.stats.DataBytesSent.IncrementBy(uint64(c.size))
+}
+
+// bundleWithCookie puts queued DATA into the packet of the COOKIE ECHO
+// being sent, as much as fits it and the peer's window (RFC 9260 5.1: DATA
+// MAY be bundled with the COOKIE ECHO, which comes first), so that the
+// first message costs no extra round trip. T3 covers it from now on;
+// what is lost goes again once the association is up.
+//
+// +checklocks:a.mu
+func (a *association) bundleWithCookie() {
+	q := &a.out
+	t := a.pb.dst
+	if t == nil || !q.pending() {
+		return
+	}
+	now := a.p.stack.Clock().NowMonotonic()
+	sent := false
+	for q.pending() {
+		c := q.queue[q.qhead]
+		if dataLen(c) > a.pb.room() || uint32(c.size) > q.rwnd() || q.flight+c.size > t.cwnd {
+			break
+		}
+		a.sendNew(c, t, now)
+		sent = true
+	}
+	if q.qhead == len(q.queue) {
+		clear(q.queue)
+		q.queue, q.qhead = q.queue[:0], 0
+	}
+	if sent {
+		a.startTimer(timerT3Rtx)
+	}
 }

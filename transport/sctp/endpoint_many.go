@@ -392,8 +392,10 @@ func (m *ManyEndpoint) AssocIDs() []AssocID {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	ids := make([]AssocID, 0, len(m.assocs))
-	for id := range m.assocs {
-		ids = append(ids, id)
+	for id, ma := range m.assocs {
+		if ma.alive() { // an ended one stays only for its last notifications
+			ids = append(ids, id)
+		}
 	}
 	return ids
 }

@@ -25,6 +25,8 @@ func TestManyShutdownCompAfterEarlyRead(t *testing.T) {
 	require.Nil(t, err)
 	g := newGot()
 	require.True(t, e.run(func() bool { g.drain(t, srv); return len(g.msgs) == 1 }, 5*time.Second))
+	// The message came with the COOKIE ECHO: wait for the COOKIE ACK.
+	require.True(t, e.run(func() bool { return manyUp(e, c) }, 5*time.Second))
 	_, err = c.SendMsg(bytesReader([]byte("last words")), nil, SendInfo{AssocID: c.AssocIDs()[0], EOF: true})
 	require.Nil(t, err)
 	sawEvent := false
@@ -68,6 +70,7 @@ func TestManyEOFBeforeUp(t *testing.T) {
 	for _, m := range g.msgs {
 		require.Equal(t, [][]byte{[]byte("hello")}, m)
 	}
+	require.True(t, e.run(func() bool { return manyUp(e, c) }, 5*time.Second))
 	// Up: EOF with data delivers the data, then shuts down.
 	_, err = c.SendMsg(bytesReader([]byte("bye")), nil, SendInfo{AssocID: c.AssocIDs()[0], EOF: true})
 	require.Nil(t, err)
@@ -107,4 +110,14 @@ func TestManyConcurrentFirstSends(t *testing.T) {
 			return len(g.msgs) == 1 && len(g.msgs[srv.AssocIDs()[0]]) == n
 		}, 5*time.Second))
 	}
+}
+
+// manyUp reports whether m's only association is established.
+func manyUp(e *testEnv, m *ManyEndpoint) bool {
+	ids := m.AssocIDs()
+	if len(ids) != 1 {
+		return false
+	}
+	ep, err := m.Assoc(ids[0])
+	return err == nil && e.stateOf(ep) == StateEstablished
 }

@@ -71,6 +71,15 @@ func (p *packetBuilder) to(t *transport) {
 	p.mtu = t.pmtu
 }
 
+// room is how many more bytes fit in the open packet (none when no packet
+// is open).
+func (p *packetBuilder) room() int {
+	if !p.open {
+		return 0
+	}
+	return p.mtu - p.n
+}
+
 // empty reports whether no packet is being built.
 func (p *packetBuilder) empty() bool { return !p.open }
 

@@ -40,6 +40,21 @@ type protocol struct {
 
 var _ stack.TransportProtocol = (*protocol)(nil)
 
+// firstAssocID is the smallest association id: 0, 1 and 2 are RFC 6458's
+// SCTP_FUTURE_ASSOC, SCTP_CURRENT_ASSOC and SCTP_ALL_ASSOC (7.2), never
+// the id of an association.
+const firstAssocID = 3
+
+// newAssocID returns an association id not in use by a live association
+// for a long while: ids count up, skipping the reserved ones on wrap.
+func (p *protocol) newAssocID() AssocID {
+	for {
+		if id := p.nextAssocID.Add(1); id >= firstAssocID {
+			return AssocID(id)
+		}
+	}
+}
+
 // NewProtocol returns SCTP with the default options; it is a
 // stack.TransportProtocolFactory.
 func NewProtocol(s *stack.Stack) stack.TransportProtocol {

@@ -431,7 +431,9 @@ func (a *association) sendCookieEcho() {
 	if a.initRetries > 0 {
 		a.p.stats.Retransmissions[timerT1Cookie].Increment()
 		a.stats.Retransmissions[timerT1Cookie].Increment()
+		return
 	}
+	a.bundleWithCookie()
 }
 
 // sendInitAck answers an INIT with an INIT ACK and a signed State Cookie
