@@ -139,7 +139,6 @@ type association struct {
 	stats AssocStats
 
 	// Scratch for running events without allocating (runLocked).
-	frames  []*smFrame
 	depth   int
 	chunkEv event
 }
@@ -184,7 +183,7 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 	a.pb.to(t)
 	a.pb.sent = func(t header.ChunkType) {
 		p.stats.ChunksSent[t].Increment()
-		a.stats.ChunksSent[t].Increment()
+		a.stats.ChunksSent.Of(t).Increment()
 	}
 	p.assocCount.Add(1)
 	return a
@@ -246,15 +245,12 @@ func (a *association) runLocked(ev *event) disposition {
 	if ev.now == 0 {
 		ev.now = a.p.stack.Clock().Now().UnixNano()
 	}
-	// The context and command list live in per-association frames (a
-	// state function's commands may run another event: one frame per
-	// depth), so that running an event allocates nothing.
-	if a.depth == len(a.frames) {
-		a.frames = append(a.frames, new(smFrame))
-	}
-	f := a.frames[a.depth]
+	// The context and command list live in pooled frames (a state
+	// function's commands may run another event: one frame per depth),
+	// so that running an event allocates nothing.
+	f := getFrame()
 	a.depth++
-	defer func() { a.depth-- }()
+	defer func() { a.depth--; putFrame(f) }()
 	f.ctx = smContext{a: a, p: a.p}
 	f.cmds.reset()
 	f.x = execEnv{a: a}
@@ -288,7 +284,7 @@ func (a *association) handleChunksFrom(pi *packetInfo, chunks []byte, now int64,
 	a.inPacket = true
 	it := header.NewChunkIter(chunks)
 	for c, ok := it.Next(); ok; c, ok = it.Next() {
-		a.stats.ChunksReceived[c.Type()].Increment()
+		a.stats.ChunksReceived.Of(c.Type()).Increment()
 		a.p.stats.ChunksReceived[c.Type()].Increment()
 		pi.firstChunk = first
 		first = false

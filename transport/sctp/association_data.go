@@ -239,8 +239,13 @@ func (a *association) transmit() {
 				break
 			}
 			// Nagle-like coalescing: with data outstanding, a packet
-			// that would not be full waits for an acknowledgement.
-			if !a.nodelay && len(q.inflight) > 0 && q.queued < full && !a.pb.hasData() {
+			// that would not be full waits for an acknowledgement. What
+			// is left may still ride in the packet being built, if it
+			// fits there: starting another one for it would send that
+			// one part-full (and a burst of small messages would go out
+			// a third emptier).
+			// The rest of a message already begun is not held back.
+			if !a.nodelay && len(q.inflight) > 0 && q.queued < full && c.flags&header.DataFlagBeginning != 0 && !a.pb.fitsData(dataLen(c)) {
 				break
 			}
 			sackFirst(t)

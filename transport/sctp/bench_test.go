@@ -155,7 +155,7 @@ func BenchmarkBulk(b *testing.B) {
 				b.ReportMetric(float64(st.Primary.Cwnd), "cwnd")
 				as := &ep.getAssoc().stats
 				b.Logf("N=%d rto %v srtt %v T3 %d fast %d sacks-in %d pkts-out %d dropped(rx) %d zwp %d", b.N, st.Primary.RTO, st.Primary.SRTT,
-					as.Timeouts[timerT3Rtx].Value(), as.FastRetransmits.Value(), as.ChunksReceived[3].Value(), as.PacketsSent.Value(),
+					as.Timeouts[timerT3Rtx].Value(), as.FastRetransmits.Value(), as.ChunksReceived.Of(3).Value(), as.PacketsSent.Value(),
 					Stats(bp.rcvStack).DataDropped.Value(), Stats(bp.sndStack).ZeroWindowProbes.Value())
 				b.Logf("rcv delayed-sack timeouts %d, snd-buffer-full %d", Stats(bp.rcvStack).Timeouts[timerSack].Value(), Stats(bp.sndStack).SendBufferFull.Value())
 			}

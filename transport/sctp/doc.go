@@ -75,11 +75,13 @@
 // and RTO (6.3).
 //
 // The data path allocates nothing per chunk in steady state: chunks and
-// messages are recycled through free lists, events run in per-association
-// frames, payloads live in pooled buffer views. User data is copied once
-// on the way out (the write into the message, which DATA chunks and
-// packets share by reference) and at most once on the way in (a large
-// payload stays in the received packet's memory).
+// messages are recycled through free lists, events run in pooled frames,
+// payloads live in pooled buffer views (or, up to 128 bytes received, in
+// the chunk's own buffer). User data is copied once on the way out (the
+// write into the message, which DATA chunks and packets share by
+// reference; payloads under 512 bytes are copied into the packet instead,
+// which is cheaper than sharing them) and at most once on the way in (a
+// large payload stays in the received packet's memory).
 //
 // Each bound port registers one demux with the stack (demux.go), once per
 // address of a bindx; it finds associations in its own table by peer

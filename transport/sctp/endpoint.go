@@ -368,8 +368,7 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 	m, n, done, werr := a.ulp.read(dst, count, peek)
 	ri.RecvInfo = RecvInfo{Stream: m.sid, SSN: m.ssn, PPID: m.ppid, TSN: m.tsn, AssocID: a.id, Unordered: m.unordered, Complete: done}
 	ri.peerAddr, ri.peerPort = a.primary.addr, a.peerPort
-	ev := event{typ: evPrmReceive}
-	a.runLocked(&ev)
+	a.runPlain(evPrmReceive)
 	a.unlockAndFlush()
 	if werr != nil && n == 0 {
 		return ri, 0, &tcpip.ErrBadBuffer{}

@@ -34,13 +34,20 @@ func (e *Endpoint) UnsentMessages() []UnsentMessage {
 }
 
 // SetNoDelay turns the Nagle-like coalescing of small messages off (true)
-// or on (false, the default), like SCTP_NODELAY (RFC 6458 8.1.5).
+// or on (false, the default), like SCTP_NODELAY (RFC 6458 8.1.5). Turning
+// it off sends what the coalescing holds back at once, as TCP_NODELAY
+// does on Linux, so that an application can flush the end of a burst
+// rather than wait for the acknowledgement of the data before it (which a
+// peer may delay by SACK.Delay).
 func (e *Endpoint) SetNoDelay(on bool) {
 	e.noDelay.Store(on)
 	a := e.getAssoc()
 	if a != nil {
 		a.mu.Lock()
 		a.nodelay = on
+		if on && !a.dead {
+			a.transmit()
+		}
 		a.unlockAndFlush()
 	}
 }

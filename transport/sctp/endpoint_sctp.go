@@ -1,10 +1,10 @@
 package sctp
 
 import (
-	"gvisor.dev/gvisor/pkg/buffer"
 	"io"
 	"time"
 
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 
 	"github.com/netstack-sctp/sctp/transport/sctp/header"
@@ -182,12 +182,14 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 		a.mu.Unlock()
 		return 0, &tcpip.ErrBadBuffer{}
 	}
-	msg := outMessage{v: v, info: info, pin: pin}
-	ev := event{typ: evPrmSend, msg: &msg}
-	d := a.runLocked(&ev)
+	sc := sendScratchPool.Get().(*sendScratch)
+	sc.msg = outMessage{v: v, info: info, pin: pin}
+	sc.ev = event{typ: evPrmSend, msg: &sc.msg}
+	d := a.runLocked(&sc.ev)
+	sc.ev, sc.msg = event{}, outMessage{}
+	sendScratchPool.Put(sc)
 	if d != dispRefused && info.EOF {
-		ev := event{typ: evPrmShutdown} // RFC 6458 5.3.4 SCTP_EOF
-		a.runLocked(&ev)
+		a.runPlain(evPrmShutdown) // RFC 6458 5.3.4 SCTP_EOF
 	}
 	a.unlockAndFlush()
 	if d == dispRefused {

@@ -87,7 +87,11 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 			c.cost = len(pi.chunks) + inChunkOverhead
 		}
 	}
-	if c.v == nil {
+	switch {
+	case c.v != nil:
+	case len(data) <= inlineMax:
+		c.setInline(data)
+	default:
 		c.v = buffer.NewViewSize(len(data))
 		copy(c.v.AsSlice(), data)
 	}

@@ -86,6 +86,10 @@ func (p *packetBuilder) empty() bool { return !p.open }
 // hasData reports whether the open packet carries DATA.
 func (p *packetBuilder) hasData() bool { return p.open && p.lastData != nil }
 
+// fitsData reports whether the open packet carries DATA and has room for
+// n more bytes of it.
+func (p *packetBuilder) fitsData(n int) bool { return p.hasData() && p.mtu-p.n >= n }
+
 // setImmediate sets the I bit of the open packet's last DATA chunk
 // (RFC 9260 3.3.1, 6.1).
 func (p *packetBuilder) setImmediate() {
@@ -179,7 +183,7 @@ func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
 	binary.BigEndian.PutUint16(h[10:], c.ssn)
 	binary.BigEndian.PutUint32(h[12:], c.ppid)
 	p.lastData = h
-	if shareDataPayloads {
+	if shareDataPayloads && c.size >= sharePayloadMin {
 		p.pieces = append(p.pieces, p.tail, c.v.Clone())
 		p.tail = nil
 		p.n += c.size
@@ -256,3 +260,10 @@ func (p *packetBuilder) release() {
 // of the message's view) rather than copying them in, so that user data is
 // copied once on the way out.
 var shareDataPayloads = true
+
+// sharePayloadMin is the smallest DATA payload carried by reference. A
+// smaller one is copied into the packet: for a few dozen bytes a copy is
+// cheaper than a view clone, the fresh view the next chunk header then
+// needs, and the receiver's PullUp of a packet in many pieces (small
+// messages bundle by the dozen). It mirrors refPayloadMin on the way in.
+const sharePayloadMin = refPayloadMin

@@ -17,9 +17,9 @@ package sctp
 // after marking it) may cover. It returns true when the reader has
 // something new.
 func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
-	q.bytes += c.v.Size()
+	q.bytes += c.size()
 	if c.cost == 0 {
-		c.cost = c.v.Size() + inChunkOverhead
+		c.cost = c.size() + inChunkOverhead
 	}
 	q.mem += c.cost
 	if c.begins() && c.ends() {
@@ -32,8 +32,11 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 		q.extendPD(c)
 		return true
 	}
+	if q.frags == nil {
+		q.frags = make(map[uint32]*inChunk) // on the first fragment: most associations never see one
+	}
 	q.frags[c.tsn] = c
-	q.fragBytes += c.v.Size()
+	q.fragBytes += c.size()
 	// Walk back to the B fragment and forward to the E fragment, every
 	// TSN present.
 	first := c.tsn
@@ -54,7 +57,7 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 	for t := first; ; t++ {
 		f := q.frags[t]
 		delete(q.frags, t)
-		q.fragBytes -= f.v.Size()
+		q.fragBytes -= f.size()
 		if t == first {
 			q.startMessage(m, f)
 		} else {
@@ -70,7 +73,7 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 
 func (q *ulpqueue) startMessage(m *inMessage, c *inChunk) {
 	*m = inMessage{sid: c.sid, ssn: c.ssn, ppid: c.ppid, tsn: c.tsn, unordered: c.unordered(),
-		first: c, last: c, lastTSN: c.tsn, size: c.v.Size()}
+		first: c, last: c, lastTSN: c.tsn, size: c.size()}
 }
 
 func (q *ulpqueue) appendFragment(m *inMessage, c *inChunk) {
@@ -81,7 +84,7 @@ func (q *ulpqueue) appendFragment(m *inMessage, c *inChunk) {
 	}
 	m.last = c
 	m.lastTSN = c.tsn
-	m.size += c.v.Size()
+	m.size += c.size()
 	if c.ends() {
 		m.complete = true
 	}
@@ -107,13 +110,13 @@ func (q *ulpqueue) maybeStartPD(cum uint32) bool {
 	if f == nil || f.ends() {
 		return false
 	}
-	first, bytes := cum, f.v.Size()
+	first, bytes := cum, f.size()
 	for !f.begins() {
 		first--
 		if f = q.frags[first]; f == nil {
 			return false
 		}
-		bytes += f.v.Size()
+		bytes += f.size()
 	}
 	if bytes < q.pdPoint() {
 		return false
@@ -128,7 +131,7 @@ func (q *ulpqueue) maybeStartPD(cum uint32) bool {
 	for t := first; ; t++ {
 		g := q.frags[t]
 		delete(q.frags, t)
-		q.fragBytes -= g.v.Size()
+		q.fragBytes -= g.size()
 		if t == first {
 			q.startMessage(m, g)
 		} else {
@@ -159,7 +162,7 @@ func (q *ulpqueue) pullPD() {
 			break
 		}
 		delete(q.frags, f.tsn)
-		q.fragBytes -= f.v.Size()
+		q.fragBytes -= f.size()
 		q.appendFragment(m, f)
 	}
 	if m.complete {

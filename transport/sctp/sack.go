@@ -101,8 +101,18 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 		i++
 	}
 	if i > 0 {
+		// O(chunks acked), not O(chunks in flight): with small messages
+		// tens of thousands are in flight, and moving them all down on
+		// every SACK was a tenth of the sender's time. What is still in
+		// flight moves to the front of the array only when it is no more
+		// than what was acked; otherwise the slice just starts later
+		// (append reallocates when it reaches the end: amortized).
 		clear(q.inflight[:i])
-		q.inflight = append(q.inflight[:0], q.inflight[i:]...)
+		if rest := len(q.inflight) - i; rest <= i {
+			q.inflight = append(q.inflight[:0], q.inflight[i:]...)
+		} else {
+			q.inflight = q.inflight[i:]
+		}
 	}
 	if tsnLT(q.cumAck, cum) {
 		r.advanced = true

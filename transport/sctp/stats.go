@@ -3,6 +3,8 @@ package sctp
 import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
+
+	"github.com/netstack-sctp/sctp/transport/sctp/header"
 )
 
 // ProtocolStats are the protocol-wide counters, in the spirit of
@@ -73,8 +75,8 @@ type ProtocolStats struct {
 type AssocStats struct {
 	PacketsReceived tcpip.StatCounter
 	PacketsSent     tcpip.StatCounter
-	ChunksReceived  [256]tcpip.StatCounter
-	ChunksSent      [256]tcpip.StatCounter
+	ChunksReceived  ChunkCounts
+	ChunksSent      ChunkCounts
 	AbortsSent      tcpip.StatCounter
 	AbortsReceived  tcpip.StatCounter
 	Retransmissions [numTimers]tcpip.StatCounter
@@ -98,6 +100,26 @@ type AssocStats struct {
 	// reader let too many wait.
 	NotificationsDropped tcpip.StatCounter
 }
+
+// ChunkCounts counts chunks by type. Each association has two, so they
+// are compact: a counter for each chunk type of RFC 9260 (0 to 15) and one
+// shared by all others (extensions this implementation does not speak),
+// rather than 256 counters, which cost 4 KiB per association, most of an
+// idle association's memory. ProtocolStats keeps a counter per type.
+type ChunkCounts struct {
+	c [chunkSlots]tcpip.StatCounter
+}
+
+// chunkSlots: types 0 to 15 at their own index, then one for the rest.
+const chunkSlots = 16 + 1
+
+// Of returns the counter of chunk type t; types above 15 share Other's.
+func (c *ChunkCounts) Of(t header.ChunkType) *tcpip.StatCounter {
+	return &c.c[min(int(t), chunkSlots-1)]
+}
+
+// Other returns the counter shared by the chunk types above 15.
+func (c *ChunkCounts) Other() *tcpip.StatCounter { return &c.c[chunkSlots-1] }
 
 // IsEndpointStats implements tcpip.EndpointStats.
 func (*AssocStats) IsEndpointStats() {}

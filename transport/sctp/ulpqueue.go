@@ -6,10 +6,12 @@ import (
 	"gvisor.dev/gvisor/pkg/buffer"
 )
 
-// inChunk is one received DATA chunk. Its user data is copied once out of
-// the packet into a pooled view, which the reader's copy releases.
-// inChunks are recycled through the ULP queue's free list, so that the
-// receive path allocates nothing per chunk in steady state.
+// inChunk is one received DATA chunk. Its user data is either a view (of
+// the received packet's memory, or a pooled copy), which the reader's copy
+// releases, or, when small, a copy in the chunk's own inline buffer.
+// inChunks are recycled through the ULP queue's free list with their
+// inline buffers, so that the receive path allocates nothing per chunk in
+// steady state.
 type inChunk struct {
 	tsn   uint32
 	sid   uint16
@@ -17,8 +19,45 @@ type inChunk struct {
 	ppid  uint32
 	flags uint8
 	v     *buffer.View
+	inl   []byte   // the user data when v is nil: a slice of own
+	own   []byte   // the inline buffer, kept across recycling
 	cost  int      // what it is charged in ulpqueue.mem
 	next  *inChunk // the following fragment of the same message
+}
+
+// inlineMax is the largest payload kept in a chunk's inline buffer. A
+// pooled view costs a sync.Pool round trip each way, and the pools'
+// per-CPU caches miss when the link's goroutine takes views and the
+// reader's gives them back; for small messages that was a fifth of the
+// receive path.
+const inlineMax = 128
+
+// maxFreeInline bounds the recycled chunks that keep their inline buffer
+// (half a megabyte).
+const maxFreeInline = 4096
+
+// setInline copies data into c's inline buffer.
+func (c *inChunk) setInline(data []byte) {
+	if c.own == nil {
+		c.own = make([]byte, inlineMax)
+	}
+	c.inl = c.own[:copy(c.own, data)]
+}
+
+// size is the chunk's user data length.
+func (c *inChunk) size() int {
+	if c.v != nil {
+		return c.v.Size()
+	}
+	return len(c.inl)
+}
+
+// data is the chunk's user data.
+func (c *inChunk) data() []byte {
+	if c.v != nil {
+		return c.v.AsSlice()
+	}
+	return c.inl
 }
 
 func (c *inChunk) begins() bool    { return c.flags&0x2 != 0 }
@@ -86,7 +125,6 @@ func (q *ulpqueue) pushReady(m *inMessage) {
 
 func (q *ulpqueue) init(inStreams uint16, rcvbuf int) {
 	q.release()
-	q.frags = make(map[uint32]*inChunk)
 	q.streams = q.streams[:0]
 	q.nstreams = int(inStreams)
 	q.rcvbuf = rcvbuf
@@ -132,16 +170,27 @@ func (q *ulpqueue) newChunk() *inChunk {
 }
 
 func (q *ulpqueue) freeChunk(c *inChunk) {
+	q.bytes -= c.size()
 	if c.v != nil {
-		q.bytes -= c.v.Size()
 		c.v.Release()
 	}
 	q.mem -= c.cost
-	*c = inChunk{}
+	own := c.own
+	if len(q.freeChunks) >= maxFreeInline {
+		own = nil // bound what the free list holds
+	}
+	*c = inChunk{own: own}
 	if len(q.freeChunks) < 1<<16 {
 		q.freeChunks = append(q.freeChunks, c)
 	}
 }
+
+// maxFreeMsgs bounds the free list of messages. Small messages pile up
+// by the thousand when the reader lags (a 4 MiB buffer holds 32768 of 64
+// bytes); with room for only a few hundred, nearly every message was
+// allocated afresh. The bound keeps what an association that once had
+// such a backlog holds to 4096 of them (about 400 KiB).
+const maxFreeMsgs = 4096
 
 func (q *ulpqueue) newMessage() *inMessage {
 	if n := len(q.freeMsgs); n > 0 {
@@ -161,7 +210,7 @@ func (q *ulpqueue) freeMessage(m *inMessage) {
 		c = n
 	}
 	*m = inMessage{}
-	if len(q.freeMsgs) < 256 {
+	if len(q.freeMsgs) < maxFreeMsgs {
 		q.freeMsgs = append(q.freeMsgs, m)
 	}
 }
@@ -206,7 +255,7 @@ func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, 
 	off := m.off
 	var err error
 	for c := m.first; c != nil && want > 0; c = c.next {
-		p := c.v.AsSlice()[off:]
+		p := c.data()[off:]
 		off = 0
 		if len(p) > want {
 			p = p[:want]
@@ -226,11 +275,11 @@ func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, 
 	q.bytes -= done
 	// Give back the fragments read to their end.
 	adv := m.off + done
-	for m.first != nil && adv >= m.first.v.Size() && (m.first.next != nil || m.read == m.size) {
+	for m.first != nil && adv >= m.first.size() && (m.first.next != nil || m.read == m.size) {
 		c := m.first
-		adv -= c.v.Size()
+		adv -= c.size()
 		m.first = c.next
-		q.bytes += c.v.Size() // counted as read already
+		q.bytes += c.size() // counted as read already
 		q.freeChunk(c)
 	}
 	if m.first == nil {

@@ -1,0 +1,13 @@
+// Package bench holds the benchmarks behind BENCHMARKS.md: SCTP against
+// gVisor's TCP and UDP on identical stacks and in-memory links (package
+// sctptest), each figure measured beside its anchor in the same run, in
+// alternating rounds, and reported as a ratio. The package itself only
+// exports Compare, the round-robin measurement that tests/interop shares
+// for its comparison with pion/sctp; the benchmarks are in its tests.
+//
+//	go test -p 1 -run '^$' -bench . -count 5 ./tests/bench/ | awk -f tests/bench/medians.awk
+//	SCTP_FIGURES=1 go test -p 1 -run '^(TestHOLTable|TestIdleHeap)$' -v ./tests/bench/
+//
+// The two tests print tables and take minutes; without SCTP_FIGURES they
+// skip, so that `go test ./...` stays quick.
+package bench
