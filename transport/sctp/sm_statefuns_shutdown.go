@@ -65,18 +65,28 @@ func sendShutdownAck(cmds *commandList) {
 	cmds.setState(StateShutdownAckSent)
 }
 
+// takeShutdown checks a SHUTDOWN's tag and length and counts its
+// Cumulative TSN Ack as a SACK's (RFC 9260 9.2); false with the
+// disposition when the chunk goes no further.
+func takeShutdown(ctx *smContext, ev *event, cmds *commandList) (disposition, bool) {
+	if !vtagOK(ctx, ev) {
+		cmds.do(cmdCountVtagDrop)
+		return dispDiscard, false
+	}
+	if len(ev.chunk) != header.ShutdownChunkLen {
+		return violationChunkLen(ctx, ev, cmds), false
+	}
+	cmds.do(cmdProcessSack)
+	return dispContinue, true
+}
+
 // sfDo9_2Shutdown takes the peer's SHUTDOWN: its cumulative ack counts as a
 // SACK, the reader gets EOF after the data, and SHUTDOWN ACK follows once
 // our data is acknowledged (RFC 9260 9.2).
 func sfDo9_2Shutdown(ctx *smContext, ev *event, cmds *commandList) disposition {
-	if !vtagOK(ctx, ev) {
-		cmds.do(cmdCountVtagDrop)
-		return dispDiscard
+	if d, ok := takeShutdown(ctx, ev, cmds); !ok {
+		return d
 	}
-	if len(ev.chunk) != header.ShutdownChunkLen {
-		return violationChunkLen(ctx, ev, cmds)
-	}
-	cmds.do(cmdProcessSack)
 	cmds.do(cmdPeerShutdown)
 	if ctx.a.out.empty() {
 		sendShutdownAck(cmds)
@@ -92,14 +102,9 @@ func sfDo9_2Shutdown(ctx *smContext, ev *event, cmds *commandList) disposition {
 // a SACK's; once all is acknowledged the SHUTDOWN ACK follows (the
 // drained event).
 func sfDo9_2ShutdownCtsn(ctx *smContext, ev *event, cmds *commandList) disposition {
-	if !vtagOK(ctx, ev) {
-		cmds.do(cmdCountVtagDrop)
-		return dispDiscard
+	if d, ok := takeShutdown(ctx, ev, cmds); !ok {
+		return d
 	}
-	if len(ev.chunk) != header.ShutdownChunkLen {
-		return violationChunkLen(ctx, ev, cmds)
-	}
-	cmds.do(cmdProcessSack)
 	cmds.do(cmdFlushOutqueue)
 	return dispContinue
 }
@@ -114,14 +119,9 @@ func sfDo9_2ShutdownAckDrained(ctx *smContext, ev *event, cmds *commandList) dis
 // sfDo9_2ShutdownAck takes a SHUTDOWN in SHUTDOWN-SENT (both ends shut
 // down at once): SHUTDOWN ACK at once, T2 restarted (RFC 9260 9.2).
 func sfDo9_2ShutdownAck(ctx *smContext, ev *event, cmds *commandList) disposition {
-	if !vtagOK(ctx, ev) {
-		cmds.do(cmdCountVtagDrop)
-		return dispDiscard
+	if d, ok := takeShutdown(ctx, ev, cmds); !ok {
+		return d
 	}
-	if len(ev.chunk) != header.ShutdownChunkLen {
-		return violationChunkLen(ctx, ev, cmds)
-	}
-	cmds.do(cmdProcessSack)
 	cmds.do(cmdPeerShutdown)
 	sendShutdownAck(cmds)
 	return dispContinue
