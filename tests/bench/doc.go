@@ -5,9 +5,8 @@
 // exports Compare, the round-robin measurement that tests/interop shares
 // for its comparison with pion/sctp; the benchmarks are in its tests.
 //
-//	go test -p 1 -run '^$' -bench . -count 5 ./tests/bench/ | awk -f tests/bench/medians.awk
-//	SCTP_FIGURES=1 go test -p 1 -run '^(TestHOLTable|TestIdleHeap)$' -v ./tests/bench/
+//	go test -p 1 -run '^$' -bench 'Bulk|SmallMessages|SetupTeardown' -count 5 ./tests/bench/ | awk -f tests/bench/medians.awk
+//	go test -p 1 -run '^$' -bench '^(BenchmarkHOLTable|BenchmarkIdleHeap)$' -benchtime 1x -v ./tests/bench/
 //
-// The two tests print tables and take minutes; without SCTP_FIGURES they
-// skip, so that `go test ./...` stays quick.
+// The last two print tables and take minutes: run them once, alone.
 package bench

@@ -52,11 +52,11 @@ type holCase struct {
 	rtoMin time.Duration
 }
 
-// TestHOLTable prints figure 3's table: message latency percentiles for
+// BenchmarkHOLTable prints figure 3's table: message latency percentiles for
 // SCTP (stream per flow) and TCP (flows multiplexed), and SCTP p95 over
 // TCP p95. It asserts only that every request was answered.
-func TestHOLTable(t *testing.T) {
-	needFigures(t, "simulates ten minutes of traffic")
+func BenchmarkHOLTable(b *testing.B) {
+	t := b
 	cases := []holCase{
 		{8, 0.02, 0}, {16, 0.02, 0}, {8, 0.005, 0}, {16, 0.005, 0},
 		{8, 0.02, 200 * time.Millisecond},
@@ -99,7 +99,7 @@ func percentiles(lat []time.Duration) [5]time.Duration {
 }
 
 // holNet is the lossy manual-clock link of one run.
-func holNet(t *testing.T, c holCase) (*sctptest.Network, *sctptest.Link) {
+func holNet(t testing.TB, c holCase) (*sctptest.Network, *sctptest.Link) {
 	o := sctp.Options{OutStreams: uint16(c.flows), MaxInStreams: uint16(c.flows), RTOMin: c.rtoMin, RTOInitial: c.rtoMin}
 	n := sctptest.New(sctptest.Options{
 		Seed:               uint64(c.flows)*1000 + uint64(c.loss*1e4),
@@ -117,7 +117,7 @@ func holNet(t *testing.T, c holCase) (*sctptest.Network, *sctptest.Link) {
 }
 
 // holConnect connects over the manual clock, advancing it.
-func holConnect(t *testing.T, n *sctptest.Network, l *sctptest.Link, proto tcpip.TransportProtocolNumber) (client, server conn) {
+func holConnect(t testing.TB, n *sctptest.Network, l *sctptest.Link, proto tcpip.TransportProtocolNumber) (client, server conn) {
 	// connect waits in real time; run the clock meanwhile.
 	n.StartAutoAdvance(time.Millisecond, 0)
 	defer n.StopAutoAdvance()
@@ -127,14 +127,14 @@ func holConnect(t *testing.T, n *sctptest.Network, l *sctptest.Link, proto tcpip
 // holApp is one side's message framing.
 type holApp interface {
 	// send writes one message of size bytes on flow f carrying seq.
-	send(t *testing.T, f int, seq uint32, size int)
+	send(t testing.TB, f int, seq uint32, size int)
 	// poll returns the complete messages read so far: flow and seq.
-	poll(t *testing.T) [][2]uint32
+	poll(t testing.TB) [][2]uint32
 }
 
 // runHOL runs one case over SCTP (stream per flow) or TCP (multiplexed)
 // and returns every message's latency.
-func runHOL(t *testing.T, c holCase, useSCTP bool) []time.Duration {
+func runHOL(t testing.TB, c holCase, useSCTP bool) []time.Duration {
 	n, l := holNet(t, c)
 	var cli, srv holApp
 	if useSCTP {
@@ -198,7 +198,7 @@ type sctpApp struct {
 	out [][2]uint32
 }
 
-func (a *sctpApp) send(t *testing.T, f int, seq uint32, size int) {
+func (a *sctpApp) send(t testing.TB, f int, seq uint32, size int) {
 	if len(a.msg) < size {
 		a.msg = make([]byte, size)
 	}
@@ -209,7 +209,7 @@ func (a *sctpApp) send(t *testing.T, f int, seq uint32, size int) {
 	require.Nil(t, err)
 }
 
-func (a *sctpApp) poll(t *testing.T) [][2]uint32 {
+func (a *sctpApp) poll(t testing.TB) [][2]uint32 {
 	a.out = a.out[:0]
 	for {
 		a.buf.Reset()
@@ -234,7 +234,7 @@ type tcpApp struct {
 
 const holFrame = 10
 
-func (a *tcpApp) send(t *testing.T, f int, seq uint32, size int) {
+func (a *tcpApp) send(t testing.TB, f int, seq uint32, size int) {
 	a.msg = slices.Grow(a.msg[:0], holFrame+size)[:holFrame+size]
 	binary.BigEndian.PutUint16(a.msg, uint16(f))
 	binary.BigEndian.PutUint32(a.msg[2:], seq)
@@ -246,7 +246,7 @@ func (a *tcpApp) send(t *testing.T, f int, seq uint32, size int) {
 	require.Equal(t, int64(len(a.msg)), n, "TCP send buffer never fills here")
 }
 
-func (a *tcpApp) poll(t *testing.T) [][2]uint32 {
+func (a *tcpApp) poll(t testing.TB) [][2]uint32 {
 	a.out = a.out[:0]
 	for {
 		var w bytes.Buffer

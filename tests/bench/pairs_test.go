@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,15 +17,6 @@ import (
 	"github.com/netstack-sctp/sctp/transport/sctp"
 	"github.com/netstack-sctp/sctp/transport/sctp/sctptest"
 )
-
-// needFigures skips the tests that print BENCHMARKS.md's tables (minutes,
-// gigabytes) unless SCTP_FIGURES is set, so that `go test ./...` stays
-// quick.
-func needFigures(t *testing.T, what string) {
-	if os.Getenv("SCTP_FIGURES") == "" {
-		t.Skipf("%s: set SCTP_FIGURES=1 to run", what)
-	}
-}
 
 // bufSize is both protocols' send and receive buffer in the throughput
 // benchmarks: the same for SCTP, TCP and UDP, large enough that neither

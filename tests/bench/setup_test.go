@@ -190,15 +190,15 @@ func BenchmarkSetupTeardown(b *testing.B) {
 	Compare(b, "assoc", 0, mk("SCTP", sctp.ProtocolNumber, 7000), mk("TCP", tcp.ProtocolNumber, 7001))
 }
 
-// TestIdleHeap prints figure 5's heap per idle established association:
+// BenchmarkIdleHeap prints figure 5's heap per idle established association:
 // SCTP_IDLE_ASSOCS associations (default 100000) from
 // four client hosts to one listener, then the live heap after a GC,
 // against as many TCP connections on fresh stacks. Both ends of each
 // association live in this process: the figure per association end is
 // half the heap per association, and the server's end alone is what the
 // heap profile attributes to the accepting paths (serverPaths).
-func TestIdleHeap(t *testing.T) {
-	needFigures(t, "sets up 200000 associations and connections")
+func BenchmarkIdleHeap(b *testing.B) {
+	t := b
 	count := 100000
 	if s := os.Getenv("SCTP_IDLE_ASSOCS"); s != "" {
 		var err error
@@ -224,7 +224,7 @@ var serverPaths = map[tcpip.TransportProtocolNumber][]string{
 
 // idleHeap returns the heap bytes per established association (both ends)
 // and the part of it allocated on the server's paths.
-func idleHeap(t *testing.T, proto tcpip.TransportProtocolNumber, count int) (perAssoc, serverEnd float64) {
+func idleHeap(t testing.TB, proto tcpip.TransportProtocolNumber, count int) (perAssoc, serverEnd float64) {
 	const clients = 4
 	n, srv, links := scaleNet(t, clients)
 	var mu sync.Mutex
