@@ -50,16 +50,23 @@ func (p *protocol) icmpToAssoc(d *demux, evType eventType, mtu uint32, b []byte,
 		}
 		initTag = binary.BigEndian.Uint32(b[header.SCTPCommonHeaderLen+4:])
 	}
+	// The quoted packet's destination is one of the peer's addresses: it
+	// names the association directly. Without it, look among the
+	// associations with that peer port.
 	var cands [8]*association
 	n := 0
-	d.mu.RLock()
-	for k, a := range d.assocs {
-		if k.port == peerPort && n < len(cands) {
-			cands[n] = a
-			n++
+	if a := d.lookup(dst, peerPort); dst.Len() != 0 && a != nil {
+		cands[0], n = a, 1
+	} else {
+		d.mu.RLock()
+		for k, a := range d.assocs {
+			if k.port == peerPort && n < len(cands) {
+				cands[n] = a
+				n++
+			}
 		}
+		d.mu.RUnlock()
 	}
-	d.mu.RUnlock()
 	for _, a := range cands[:n] {
 		a.mu.Lock()
 		match := (vtag != 0 && vtag == a.peerVtag) || (vtag == 0 && initTag == a.myVtag)
@@ -77,14 +84,32 @@ func (p *protocol) icmpToAssoc(d *demux, evType eventType, mtu uint32, b []byte,
 }
 
 // icmpDest returns the destination address of the packet an ICMP error
-// quotes, or the unspecified address when it is not at hand.
+// quotes, or the unspecified address when it is not at hand. The quoted
+// IP header is gone from the packet's data by now (the network layer took
+// it), so it is read back from the bytes after the outer IP and ICMP
+// headers.
 func icmpDest(pkt *stack.PacketBuffer) tcpip.Address {
-	nh := pkt.NetworkHeader().Slice()
+	if len(pkt.NetworkHeader().Slice()) == 0 {
+		return tcpip.Address{}
+	}
+	v := stack.PayloadSince(pkt.NetworkHeader())
+	defer v.Release()
+	b := v.AsSlice()
+	const icmpHeaderLen = 8 // ICMPv4 and ICMPv6 errors alike
+	var inner []byte
 	switch {
-	case len(nh) >= gheader.IPv4MinimumSize && nh[0]>>4 == 4:
-		return gheader.IPv4(nh).DestinationAddress()
-	case len(nh) >= gheader.IPv6MinimumSize && nh[0]>>4 == 6:
-		return gheader.IPv6(nh).DestinationAddress()
+	case len(b) >= gheader.IPv4MinimumSize && b[0]>>4 == 4:
+		if hl := int(gheader.IPv4(b).HeaderLength()); len(b) >= hl+icmpHeaderLen {
+			inner = b[hl+icmpHeaderLen:]
+		}
+	case len(b) >= gheader.IPv6MinimumSize+icmpHeaderLen && b[0]>>4 == 6:
+		inner = b[gheader.IPv6MinimumSize+icmpHeaderLen:]
+	}
+	switch {
+	case len(inner) >= gheader.IPv4MinimumSize && inner[0]>>4 == 4:
+		return gheader.IPv4(inner).DestinationAddress()
+	case len(inner) >= gheader.IPv6MinimumSize && inner[0]>>4 == 6:
+		return gheader.IPv6(inner).DestinationAddress()
 	}
 	return tcpip.Address{}
 }
