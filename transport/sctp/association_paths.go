@@ -116,7 +116,7 @@ func (a *association) addPath(addr tcpip.Address, s PathState) *transport {
 		}
 		return t
 	}
-	if len(a.paths) >= maxPeerAddrs {
+	if len(a.paths) >= a.o.MaxPeerAddresses {
 		return nil
 	}
 	t := &transport{port: a.peerPort}

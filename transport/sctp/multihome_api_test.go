@@ -206,3 +206,22 @@ func TestInitAckFromOtherAddress(t *testing.T) {
 	require.Len(t, ps, 2)
 	require.Zero(t, Stats(e.a.Stack()).AbortsSent.Value(), "the INIT ACK was taken for out of the blue")
 }
+
+// TestMaxPeerAddresses: Options.MaxPeerAddresses bounds the paths an
+// association keeps; the peer's further addresses are ignored and the
+// association works over the one it has.
+func TestMaxPeerAddresses(t *testing.T) {
+	e := newMHEnv(t, 18, Options{MaxPeerAddresses: 1}, sctptest.LinkConfig{NoIPv6: true})
+	c, s := e.pair(false, nil, nil, []tcpip.Address{e.bAddr}, 5000)
+	for _, ep := range []*Endpoint{c, s} {
+		ps, err := ep.Paths()
+		require.Nil(t, err)
+		require.Len(t, ps, 1)
+	}
+	st := newStream(e, c, s, 100, 500)
+	require.True(t, st.runUntil(st.done, 10*time.Second))
+	require.Equal(t, maxPeerAddrs, DefaultOptions().MaxPeerAddresses)
+	o := Options{MaxPeerAddresses: 100}
+	o.fill()
+	require.Equal(t, maxPeerAddrs, o.MaxPeerAddresses, "capped by the cookie's room")
+}

@@ -46,6 +46,10 @@ type Options struct {
 	// path MTU (RFC 9260 Appendix C). Default 512 (RFC 9260 8.3 of 4960's
 	// heirs; Linux uses 512 too).
 	MinPMTU int
+	// MaxPeerAddresses bounds the peer addresses (paths) an association
+	// keeps; the peer's further addresses are ignored (its INIT is still
+	// taken). Default and most 8, what a State Cookie has room for.
+	MaxPeerAddresses int
 	// DisableFragments refuses messages that do not fit one DATA chunk
 	// instead of fragmenting them (RFC 6458 8.1.9).
 	DisableFragments bool
@@ -113,6 +117,10 @@ func (o *Options) fill() {
 	setInt(&o.MaxAssociations, defaultMaxAssociations)
 	setInt(&o.MinPMTU, defaultMinPMTU)
 	setInt(&o.MaxBurst, defaultMaxBurst)
+	setInt(&o.MaxPeerAddresses, maxPeerAddrs)
+	if o.MaxPeerAddresses > maxPeerAddrs {
+		o.MaxPeerAddresses = maxPeerAddrs
+	}
 	setInt(&o.SackFrequency, 2)
 	if o.SackFrequency > 2 {
 		o.SackFrequency = 2 // RFC 9260 6.2: at least every second packet
