@@ -186,6 +186,9 @@ func (a *association) transmit() {
 			c.rtx = false
 			q.nrtx--
 			c.sends++
+			if c.tp != nil && c.tp != t {
+				c.multi = true
+			}
 			c.tp = t
 			q.flight += c.size
 			t.flight += c.size

@@ -35,14 +35,17 @@ func failover(t *testing.T, e *mhEnv, c, s *Endpoint, primary tcpip.Address) {
 	require.Positive(t, e.data[1].Load(), "no data on the alternate path")
 	// While cut, nothing brings the primary back: acknowledgements of
 	// data it carried before the cut come over the other path.
-	var types []PathEventType
+	var types, alt []PathEventType
 	for _, ev := range c.PathEvents() {
 		if ev.Addr.Addr == primary {
 			types = append(types, ev.Type)
+		} else {
+			alt = append(alt, ev.Type)
 		}
 	}
 	require.Contains(t, types, PathAddrPotentiallyFailed)
 	require.NotContains(t, types, PathAddrAvailable, "the cut primary came back while cut: %v", types)
+	require.NotContains(t, alt, PathAddrPotentiallyFailed, "the alternate path failed while carrying the data: %v", alt)
 
 	// Heal: heartbeats confirm the primary and data returns to it.
 	e.links[0].Heal()

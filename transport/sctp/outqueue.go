@@ -35,7 +35,10 @@ type outChunk struct {
 	t3     bool       // marked by T3-rtx (for the statistics)
 	tp     *transport // the path of its last transmission
 	pin    *transport // the path the user asked for (ADDR_OVER), or nil
-	ctx    uint32     // the user's context (RFC 6458 5.3.4), for SEND_FAILED
+	// multi is set once the chunk went out on more than one path: its
+	// acknowledgement then says nothing about which one works.
+	multi bool
+	ctx   uint32 // the user's context (RFC 6458 5.3.4), for SEND_FAILED
 	// sackGen is the SACK that last reported it in a Gap Ack Block, to
 	// notice reneging (RFC 9260 6.2.1 D iii).
 	sackGen uint32
@@ -366,13 +369,14 @@ func (c *outChunk) leaveFlight() {
 }
 
 // ackedOn credits c's path with its acknowledgement, for that path's
-// cwnd and error counter (RFC 9260 7.2, 8.2). A chunk marked for
+// cwnd and error counter (RFC 9260 7.2, 8.2). Nor does one sent on more
+// than one path (the acknowledgement may be of either copy). A chunk marked for
 // retransmission and not yet sent again gets its path no credit: that
 // transmission was given up for lost, and crediting it would bring a cut
 // path back to ACTIVE on the acknowledgement of data it carried before
 // the cut, which came over another path.
 func (c *outChunk) ackedOn() {
-	if c.tp != nil && !c.rtx {
+	if c.tp != nil && !c.rtx && !c.multi {
 		c.tp.acked += c.size
 	}
 }
