@@ -1,6 +1,7 @@
 package adapter
 
 import (
+	"context"
 	"net"
 	"sync"
 	"time"
@@ -209,42 +210,61 @@ func (c *Conn) retry(mask waiter.EventMask, dl *deadline, op func() tcpip.Error)
 	if c.isClosed() {
 		return ErrClosed
 	}
-	done := dl.done()
-	select {
-	case <-done:
-		return ErrTimeout
-	default:
-	}
-	err := op()
-	if _, ok := err.(*tcpip.ErrWouldBlock); ok {
-		// EventHUp and EventErr wake us for resets and shutdowns, which
-		// make op fail instead of blocking.
-		entry, ch := waiter.NewChannelEntry(mask | waiter.EventHUp | waiter.EventErr)
-		c.wq.EventRegister(&entry)
-		defer c.wq.EventUnregister(&entry)
-		for {
-			err = op()
-			if _, ok := err.(*tcpip.ErrWouldBlock); !ok {
-				break
-			}
-			select {
-			case <-done:
-				return ErrTimeout
-			case <-c.closed:
-				return ErrClosed
-			case <-ch:
-			}
-		}
-	}
-	if err == nil {
+	err, werr := waitFor(nil, c.wq, c.closed, mask, dl, op)
+	switch {
+	case werr != nil:
+		return werr
+	case err == nil:
 		return nil
-	}
-	if c.isClosed() {
+	case c.isClosed():
 		// Close raced with op: report it as the net package does rather
 		// than the endpoint's view of its own teardown.
 		return ErrClosed
 	}
 	return translate(err, c.ep)
+}
+
+// waitFor runs op until it does not block: once at once, then, registered
+// with wq so that no event between two tries is lost, again after each
+// event (EventHUp and EventErr wake it too: resets and shutdowns make op
+// fail rather than block). It returns op's last error, or the reason the
+// wait ended: the deadline (ErrTimeout), ctx (if not nil), or Close.
+func waitFor(ctx context.Context, wq *waiter.Queue, closed <-chan struct{}, mask waiter.EventMask, dl *deadline, op func() tcpip.Error) (tcpip.Error, error) {
+	var ctxDone <-chan struct{}
+	if ctx != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, contextError(err)
+		}
+		ctxDone = ctx.Done()
+	}
+	done := dl.done()
+	select {
+	case <-done:
+		return nil, ErrTimeout
+	default:
+	}
+	err := op()
+	if _, ok := err.(*tcpip.ErrWouldBlock); !ok {
+		return err, nil
+	}
+	entry, ch := waiter.NewChannelEntry(mask | waiter.EventHUp | waiter.EventErr)
+	wq.EventRegister(&entry)
+	defer wq.EventUnregister(&entry)
+	for {
+		err = op()
+		if _, ok := err.(*tcpip.ErrWouldBlock); !ok {
+			return err, nil
+		}
+		select {
+		case <-done:
+			return nil, ErrTimeout
+		case <-ctxDone:
+			return nil, contextError(ctx.Err())
+		case <-closed:
+			return nil, ErrClosed
+		case <-ch:
+		}
+	}
 }
 
 func (c *Conn) opError(op string, err error) *net.OpError {

@@ -426,44 +426,13 @@ func (c *ManyConn) retry(ctx context.Context, mask waiter.EventMask, dl *deadlin
 	if c.isClosed() {
 		return ErrClosed
 	}
-	var ctxDone <-chan struct{}
-	if ctx != nil {
-		if err := ctx.Err(); err != nil {
-			return contextError(err)
-		}
-		ctxDone = ctx.Done()
-	}
-	done := dl.done()
-	select {
-	case <-done:
-		return ErrTimeout
-	default:
-	}
-	err := op()
-	if _, ok := err.(*tcpip.ErrWouldBlock); ok {
-		entry, ch := waiter.NewChannelEntry(mask | waiter.EventHUp | waiter.EventErr)
-		c.wq.EventRegister(&entry)
-		defer c.wq.EventUnregister(&entry)
-		for {
-			err = op()
-			if _, ok := err.(*tcpip.ErrWouldBlock); !ok {
-				break
-			}
-			select {
-			case <-done:
-				return ErrTimeout
-			case <-ctxDone:
-				return contextError(ctx.Err())
-			case <-c.closed:
-				return ErrClosed
-			case <-ch:
-			}
-		}
-	}
-	if err == nil {
+	err, werr := waitFor(ctx, c.wq, c.closed, mask, dl, op)
+	switch {
+	case werr != nil:
+		return werr
+	case err == nil:
 		return nil
-	}
-	if c.isClosed() {
+	case c.isClosed():
 		return ErrClosed
 	}
 	return translateMany(err)
