@@ -346,8 +346,11 @@ func (a *association) unlockAndFlush() {
 				// may be fragmented.
 				pkts[i].df = int64(t.pmtu)
 				pkts[i].r = t.route
-				if pkts[i].r != nil {
-					pkts[i].r.Acquire()
+				// One reference per run of packets on the same route,
+				// not one per packet.
+				if r := pkts[i].r; r != nil && (i == 0 || pkts[i-1].r != r) {
+					r.Acquire()
+					pkts[i].ref = true
 				}
 			}
 			a.mu.Unlock()
@@ -358,7 +361,11 @@ func (a *association) unlockAndFlush() {
 					continue
 				}
 				a.p.writePacket(pk.r, pk.b, pk.b.Size() <= pk.df)
-				pk.r.Release()
+			}
+			for i := range pkts {
+				if pkts[i].ref {
+					pkts[i].r.Release()
+				}
 			}
 			a.mu.Lock()
 			a.stats.PacketsSent.IncrementBy(uint64(len(pkts)))

@@ -27,8 +27,9 @@ const refPayloadMin = 512
 func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 	tsn := d.TSN()
 	a.sackDue = true
-	if pi != nil {
-		// RFC 9260 6.4: the SACK goes back where the DATA came from.
+	if pi != nil && (a.sackPath == nil || a.sackPath.addr != pi.srcAddr) {
+		// RFC 9260 6.4: the SACK goes back where the DATA came from
+		// (looked up only when that changes, not per chunk).
 		if t := a.pathFor(pi.srcAddr); t != nil {
 			a.sackPath = t
 		}

@@ -56,6 +56,7 @@ type sealedPacket struct {
 	b   buffer.Buffer
 	dst *transport
 	r   *stack.Route
+	ref bool // this packet holds the reference on r for its run
 	df  int64
 }
 
