@@ -110,6 +110,7 @@ type association struct {
 	pktsUnacked int
 	sackNow     bool
 	sackDue     bool
+	dataSeen    bool // a DATA chunk has arrived (the first is SACKed at once)
 	lastRwnd    uint32
 	gapScratch  []header.GapAckBlock
 

@@ -96,7 +96,7 @@ func (a *association) restartFromCookie(c *cookieData) {
 	a.errorCount = 0
 	a.localTieTag, a.peerTieTag = 0, 0
 	a.peerClosed = false
-	a.pktsUnacked, a.sackDue, a.sackNow = 0, false, false
+	a.pktsUnacked, a.sackDue, a.sackNow, a.dataSeen = 0, false, false, false
 	a.notify |= waiter.WritableEvents
 }
 

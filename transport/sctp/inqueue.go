@@ -34,9 +34,12 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 			a.sackPath = t
 		}
 	}
-	if d.Immediate() {
+	if d.Immediate() || !a.dataSeen {
 		// RFC 9260 6.2: the sender asked for the SACK without delay.
-		a.sackNow = true
+		// RFC 9260 5.1 (and 5.1 D step 7 for DATA bundled with the
+		// COOKIE ECHO): the association's first DATA chunk is
+		// acknowledged at once.
+		a.sackNow, a.dataSeen = true, true
 	}
 	if a.in.seen(tsn) {
 		// RFC 9260 6.2: a duplicate; report it and SACK at once.

@@ -32,10 +32,10 @@ func sacksIn(pkts []captured) []header.SackChunk {
 }
 
 // TestSackRules checks the receiver's acknowledgement rules (RFC 9260 6.2,
-// 6.7) against a raw peer: a lone packet is SACKed after SACK.Delay, every
-// second packet at once, gaps and duplicates at once (with their Gap Ack
-// Blocks and Duplicate TSNs), the I bit at once; and a SACK due goes first
-// in a packet with DATA (6.1).
+// 6.7) against a raw peer: the association's first DATA at once (5.1), a
+// lone packet after SACK.Delay, every second packet at once, gaps and
+// duplicates at once (with their Gap Ack Blocks and Duplicate TSNs), the I
+// bit at once; and a SACK due goes first in a packet with DATA (6.1).
 func TestSackRules(t *testing.T) {
 	e, cp := ootbEnv(t)
 	s, tag := rawAssoc(t, e, cp)
@@ -44,53 +44,59 @@ func TestSackRules(t *testing.T) {
 	e.link.A().Intercept()
 	skip := cp.count(e.bAddr)
 	x := []byte("x")
-	// One packet: the SACK waits for the delayed-ack timer (200 ms).
+	// The association's first DATA chunk: SACKed at once (RFC 9260 5.1).
 	e.inject(6000, tag, dataChunk(100, 0, x))
-	require.Empty(t, sacksIn(e.answers(cp, skip)))
-	e.n.Advance(150 * time.Millisecond)
-	require.Empty(t, sacksIn(e.answers(cp, skip)))
-	e.n.Advance(50 * time.Millisecond)
 	sk := sacksIn(e.answers(cp, skip))
 	require.Len(t, sk, 1)
 	require.Equal(t, uint32(100), sk[0].CumulativeTSNAck())
 	skip = cp.count(e.bAddr)
-
-	// Every second packet: at once.
+	// One packet: the SACK waits for the delayed-ack timer (200 ms).
 	e.inject(6000, tag, dataChunk(101, 0, x))
 	require.Empty(t, sacksIn(e.answers(cp, skip)))
-	e.inject(6000, tag, dataChunk(102, 0, x))
+	e.n.Advance(150 * time.Millisecond)
+	require.Empty(t, sacksIn(e.answers(cp, skip)))
+	e.n.Advance(50 * time.Millisecond)
 	sk = sacksIn(e.answers(cp, skip))
 	require.Len(t, sk, 1)
-	require.Equal(t, uint32(102), sk[0].CumulativeTSNAck())
+	require.Equal(t, uint32(101), sk[0].CumulativeTSNAck())
 	skip = cp.count(e.bAddr)
 
-	// A gap: at once, with a Gap Ack Block for 104.
-	e.inject(6000, tag, dataChunk(104, 0, x))
+	// Every second packet: at once.
+	e.inject(6000, tag, dataChunk(102, 0, x))
+	require.Empty(t, sacksIn(e.answers(cp, skip)))
+	e.inject(6000, tag, dataChunk(103, 0, x))
 	sk = sacksIn(e.answers(cp, skip))
 	require.Len(t, sk, 1)
-	require.Equal(t, uint32(102), sk[0].CumulativeTSNAck())
+	require.Equal(t, uint32(103), sk[0].CumulativeTSNAck())
+	skip = cp.count(e.bAddr)
+
+	// A gap: at once, with a Gap Ack Block for 105.
+	e.inject(6000, tag, dataChunk(105, 0, x))
+	sk = sacksIn(e.answers(cp, skip))
+	require.Len(t, sk, 1)
+	require.Equal(t, uint32(103), sk[0].CumulativeTSNAck())
 	require.Equal(t, uint16(1), sk[0].NumberOfGapAckBlocks())
 	require.Equal(t, header.GapAckBlock{Start: 2, End: 2}, sk[0].GapAckBlock(0))
 	skip = cp.count(e.bAddr)
 
 	// A duplicate: at once, reported.
-	e.inject(6000, tag, dataChunk(104, 0, x))
+	e.inject(6000, tag, dataChunk(105, 0, x))
 	sk = sacksIn(e.answers(cp, skip))
 	require.Len(t, sk, 1)
 	require.Equal(t, uint16(1), sk[0].NumberOfDuplicateTSNs())
-	require.Equal(t, uint32(104), sk[0].DuplicateTSN(0))
+	require.Equal(t, uint32(105), sk[0].DuplicateTSN(0))
 	skip = cp.count(e.bAddr)
 
 	// The I bit: at once (the gap is filled too).
-	e.inject(6000, tag, dataChunkFlags(103, 0, 3|header.DataFlagImmediate, x))
+	e.inject(6000, tag, dataChunkFlags(104, 0, 3|header.DataFlagImmediate, x))
 	sk = sacksIn(e.answers(cp, skip))
 	require.Len(t, sk, 1)
-	require.Equal(t, uint32(104), sk[0].CumulativeTSNAck())
+	require.Equal(t, uint32(105), sk[0].CumulativeTSNAck())
 	require.Zero(t, sk[0].NumberOfGapAckBlocks())
 	skip = cp.count(e.bAddr)
 
 	// A SACK due is bundled ahead of outgoing DATA.
-	e.inject(6000, tag, dataChunk(105, 0, x))
+	e.inject(6000, tag, dataChunk(106, 0, x))
 	e.write(s, []byte("reply"), SendInfo{})
 	e.n.Advance(10 * time.Millisecond)
 	ans := e.answers(cp, skip)
@@ -98,7 +104,7 @@ func TestSackRules(t *testing.T) {
 	cs := ans[0].chunks()
 	require.GreaterOrEqual(t, len(cs), 2)
 	require.Equal(t, header.ChunkSack, cs[0].Type())
-	require.Equal(t, uint32(105), header.SackChunk(cs[0]).CumulativeTSNAck())
+	require.Equal(t, uint32(106), header.SackChunk(cs[0]).CumulativeTSNAck())
 	require.Equal(t, header.ChunkData, cs[1].Type())
 }
 

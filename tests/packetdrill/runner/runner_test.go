@@ -27,6 +27,11 @@ const connectLines = `
 +0.0 < sctp: COOKIE_ACK[flgs=0]
 `
 
+// firstData is the association's first DATA chunk and its SACK, at once.
+const firstData = `+0.0 < sctp: DATA[flgs=BE, len=20, tsn=1, sid=0, ssn=0, ppid=0]
++0.0 > sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=..., gaps=[], dups=[]]
+`
+
 func TestPacketMismatchShowsBothPackets(t *testing.T) {
 	res := runText(t, connectLines+`
 +0.0 write(3, ..., 10) = 10
@@ -40,22 +45,23 @@ func TestPacketMismatchShowsBothPackets(t *testing.T) {
 }
 
 func TestPacketTiming(t *testing.T) {
-	// The delayed SACK comes 200 ms after the DATA, not 100 ms.
-	res := runText(t, connectLines+`
-+0.0 < sctp: DATA[flgs=BE, len=20, tsn=1, sid=0, ssn=0, ppid=0]
-+0.1 > sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=..., gaps=[], dups=[]]
+	// The association's first DATA is SACKed at once (RFC 9260 5.1); the
+	// delayed SACK of the next comes 200 ms after it, not 100 ms.
+	res := runText(t, connectLines+firstData+`
++0.0 < sctp: DATA[flgs=BE, len=20, tsn=2, sid=0, ssn=1, ppid=0]
++0.1 > sctp: SACK[flgs=0, cum_tsn=2, a_rwnd=..., gaps=[], dups=[]]
 `)
 	assert.Equal(t, Fail, res.Status)
 	assert.Contains(t, res.Reason, "no packet")
-	res = runText(t, connectLines+`
-+0.0 < sctp: DATA[flgs=BE, len=20, tsn=1, sid=0, ssn=0, ppid=0]
-+0.3 > sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=..., gaps=[], dups=[]]
+	res = runText(t, connectLines+firstData+`
++0.0 < sctp: DATA[flgs=BE, len=20, tsn=2, sid=0, ssn=1, ppid=0]
++0.3 > sctp: SACK[flgs=0, cum_tsn=2, a_rwnd=..., gaps=[], dups=[]]
 `)
 	assert.Equal(t, Fail, res.Status)
 	assert.Contains(t, res.Reason, "packet sent at 0.200000, expected in [0.296000, 0.304000]")
-	res = runText(t, "--tolerance_usecs=150000\n"+connectLines+`
-+0.0 < sctp: DATA[flgs=BE, len=20, tsn=1, sid=0, ssn=0, ppid=0]
-+0.3 > sctp: SACK[flgs=0, cum_tsn=1, a_rwnd=..., gaps=[], dups=[]]
+	res = runText(t, "--tolerance_usecs=150000\n"+connectLines+firstData+`
++0.0 < sctp: DATA[flgs=BE, len=20, tsn=2, sid=0, ssn=1, ppid=0]
++0.3 > sctp: SACK[flgs=0, cum_tsn=2, a_rwnd=..., gaps=[], dups=[]]
 `)
 	assert.Equal(t, Pass, res.Status, "%s", res)
 }
