@@ -200,6 +200,11 @@ func (a *association) noteFailure() {
 	}
 	if pd := a.ulp.pd; pd != nil && !pd.complete {
 		a.note(&PartialDeliveryEvent{ID: a.id, Stream: pd.sid, SSN: pd.ssn})
+	} else if sid, ssn, ok := a.ulp.headFragment(); ok {
+		// RFC 6458 6.1.7: the next message of a stream had begun to
+		// arrive and now never completes; Linux and FreeBSD report its
+		// partial delivery aborted too, though the reader saw none of it.
+		a.note(&PartialDeliveryEvent{ID: a.id, Stream: sid, SSN: ssn})
 	}
 	if a.events&EventSendFailed != 0 {
 		for _, m := range a.out.failed {

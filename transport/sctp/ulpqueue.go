@@ -323,3 +323,27 @@ func (q *ulpqueue) keepReadyOnly() {
 		q.pd = nil
 	}
 }
+
+// headFragment finds the first fragment of a message that is next in line
+// for the reader (unordered, or ordered with its stream's next SSN) but not
+// yet complete: the message whose delivery is under way from the peer's
+// point of view. Of several, the one of the lowest TSN.
+func (q *ulpqueue) headFragment() (sid, ssn uint16, ok bool) {
+	var best uint32
+	for tsn, c := range q.frags {
+		if !c.begins() || (ok && int32(tsn-best) > 0) {
+			continue
+		}
+		if !c.unordered() {
+			next := uint16(0) // a stream not grown yet expects SSN 0
+			if int(c.sid) < len(q.streams) {
+				next = q.streams[c.sid].nextSSN
+			}
+			if next != c.ssn {
+				continue
+			}
+		}
+		best, sid, ssn, ok = tsn, c.sid, c.ssn, true
+	}
+	return sid, ssn, ok
+}
