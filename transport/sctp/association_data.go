@@ -211,7 +211,7 @@ func (a *association) transmit() {
 		}
 		// Rule D: Max.Burst, by bounding the window for this round.
 		cwnd := p.cwnd
-		if mb := a.o.MaxBurst * p.pmtu; p.flight+mb < cwnd {
+		if mb := a.o.MaxBurst * p.pmtu; !a.o.NoMaxBurst && p.flight+mb < cwnd {
 			cwnd = p.flight + mb
 		}
 		full := maxPayload(p.pmtu)

@@ -256,11 +256,13 @@ type PathParams struct {
 }
 
 // SetPathParams sets the parameters of the path to addr, or of every path
-// when addr is unspecified.
+// when addr is unspecified. Before the association exists they are the
+// defaults its paths start with, whatever addr (SCTP_FUTURE_ASSOC, RFC
+// 6458 8.1.12).
 func (e *Endpoint) SetPathParams(addr tcpip.Address, pp PathParams) tcpip.Error {
 	a := e.getAssoc()
 	if a == nil {
-		return &tcpip.ErrNotConnected{}
+		return e.setPathDefaults(pp)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -291,6 +293,29 @@ func (e *Endpoint) SetPathParams(addr tcpip.Address, pp PathParams) tcpip.Error 
 		a.startTimer(timerHeartbeat)
 	}
 	return nil
+}
+
+// setPathDefaults sets the endpoint's path parameters for associations
+// to come.
+func (e *Endpoint) setPathDefaults(pp PathParams) tcpip.Error {
+	if pp.HBInterval < 0 || pp.PathMaxRetrans < 0 {
+		return errBadOption
+	}
+	return e.setAssocOpt(func(o *Options) tcpip.Error {
+		if pp.HBInterval > 0 {
+			o.HeartbeatInterval = pp.HBInterval
+		}
+		if pp.PathMaxRetrans > 0 {
+			o.PathMaxRetrans = pp.PathMaxRetrans
+		}
+		if pp.HBDisable {
+			o.NoHeartbeats = true
+		}
+		if pp.HBEnable {
+			o.NoHeartbeats = false
+		}
+		return nil
+	})
 }
 
 // RequestHeartbeatTo sends a HEARTBEAT to peer address addr now (RFC 9260

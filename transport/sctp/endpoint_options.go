@@ -90,7 +90,7 @@ func (a *association) initOpts(o *Options) {
 		if !t.measured {
 			t.rto = o.RTOInitial
 		}
-		t.hbInterval, t.pathMaxRetrans = o.HeartbeatInterval, o.PathMaxRetrans
+		t.hbInterval, t.pathMaxRetrans, t.hbDisabled = o.HeartbeatInterval, o.PathMaxRetrans, o.NoHeartbeats
 	}
 }
 
@@ -180,9 +180,10 @@ func (e *Endpoint) SetDisableFragments(on bool) tcpip.Error {
 func (e *Endpoint) DisableFragments() bool { return e.getOpt().DisableFragments }
 
 // SetMaxSeg caps the user data per DATA chunk (SCTP_MAXSEG); 0 means the
-// path MTU decides. At least 1 byte.
+// path MTU decides. Any positive size is taken (RFC 6458 8.1.16 sets no
+// floor); below 4 bytes, fragments carry 4.
 func (e *Endpoint) SetMaxSeg(n int) tcpip.Error {
-	if n < 0 || (n > 0 && n < 16) {
+	if n < 0 {
 		return errBadOption
 	}
 	return e.setAssocOpt(func(o *Options) tcpip.Error { o.MaxSeg = n; return nil })
@@ -203,15 +204,17 @@ func (e *Endpoint) MaxSeg() int {
 }
 
 // SetDelayedSack sets SCTP_DELAYED_SACK: the delay (at most 500 ms,
-// RFC 9260 6.2) and the packets per SACK (1 or 2). Zero fields are left
-// alone.
+// RFC 9260 6.2; longer is cut to 500) and the packets per SACK (RFC 6458 8.1.19; up to
+// maxSackFrequency). Zero fields are left alone.
 func (e *Endpoint) SetDelayedSack(ds DelayedSack) tcpip.Error {
-	if ds.Delay < 0 || ds.Delay > 500*time.Millisecond || ds.Freq < 0 || ds.Freq > 2 {
+	if ds.Delay < 0 || ds.Freq < 0 || ds.Freq > maxSackFrequency {
 		return errBadOption
 	}
 	return e.setAssocOpt(func(o *Options) tcpip.Error {
 		if ds.Delay > 0 {
-			o.DelayedAckTime = ds.Delay
+			// RFC 9260 6.2: at most 500 ms; more is taken as 500
+			// (as FreeBSD does).
+			o.DelayedAckTime = min(ds.Delay, 500*time.Millisecond)
 		}
 		if ds.Freq > 0 {
 			o.SackFrequency = ds.Freq
@@ -226,16 +229,28 @@ func (e *Endpoint) DelayedSack() DelayedSack {
 	return DelayedSack{Delay: o.DelayedAckTime, Freq: o.SackFrequency}
 }
 
-// SetMaxBurst sets Max.Burst (SCTP_MAX_BURST, RFC 9260 6.1 D), at least 1.
+// SetMaxBurst sets Max.Burst (SCTP_MAX_BURST, RFC 9260 6.1 D); 0 turns
+// burst mitigation off (RFC 6458 8.1.24).
 func (e *Endpoint) SetMaxBurst(n int) tcpip.Error {
-	if n < 1 {
+	if n < 0 {
 		return errBadOption
 	}
-	return e.setAssocOpt(func(o *Options) tcpip.Error { o.MaxBurst = n; return nil })
+	return e.setAssocOpt(func(o *Options) tcpip.Error {
+		if o.NoMaxBurst = n == 0; n > 0 {
+			o.MaxBurst = n
+		}
+		return nil
+	})
 }
 
-// MaxBurst returns SCTP_MAX_BURST.
-func (e *Endpoint) MaxBurst() int { return e.getOpt().MaxBurst }
+// MaxBurst returns SCTP_MAX_BURST: 0 when burst mitigation is off.
+func (e *Endpoint) MaxBurst() int {
+	o := e.getOpt()
+	if o.NoMaxBurst {
+		return 0
+	}
+	return o.MaxBurst
+}
 
 // SetPartialDeliveryPoint sets the size of an incomplete message at which
 // its delivery starts (SCTP_PARTIAL_DELIVERY_POINT); 0 restores the

@@ -205,11 +205,21 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 //
 // +checklocks:a.mu
 func (a *association) maxChunkPayload() int {
+	return maxPayload(a.fragMTU())
+}
+
+// fragMTU is the packet size messages are fragmented for: the smallest
+// path MTU, or less when SCTP_MAXSEG caps the user data per chunk (RFC
+// 6458 8.1.16). Chunks carry multiples of 4 bytes of a fragmented
+// message, so a cap below 4 fragments at 4.
+//
+// +checklocks:a.mu
+func (a *association) fragMTU() int {
 	mtu := a.minPMTU()
 	if ms := a.o.MaxSeg; ms > 0 {
-		mtu = min(mtu, ms+header.SCTPCommonHeaderLen+header.DataChunkHeaderLen)
+		mtu = min(mtu, max(ms, 4)+header.SCTPCommonHeaderLen+header.DataChunkHeaderLen)
 	}
-	return maxPayload(mtu)
+	return mtu
 }
 
 // ReadMsg reads one message, or the part of it that fits in count bytes

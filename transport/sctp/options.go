@@ -21,6 +21,9 @@ type Options struct {
 	AssociationMaxRetrans int
 	// PathMaxRetrans is Path.Max.Retrans (RFC 9260 8.2).
 	PathMaxRetrans int
+	// NoHeartbeats starts new paths with heartbeats on idle confirmed
+	// paths off (SPP_HB_DISABLE as an endpoint default, RFC 6458 8.1.12).
+	NoHeartbeats bool
 	// PotentiallyFailedMaxRetrans is PFMR of RFC 7829: a path with more
 	// errors than this, and not more than PathMaxRetrans, is Potentially
 	// Failed and gets no new data while another path is active. Default
@@ -57,8 +60,10 @@ type Options struct {
 	// path MTU allows (RFC 6458 8.1.16 SCTP_MAXSEG).
 	MaxSeg int
 	// SackFrequency is how many packets with DATA get one SACK (RFC
-	// 6458 8.1.19 sack_freq; RFC 9260 6.2 says at least every second).
-	// Default 2; 1 acknowledges every packet.
+	// 6458 8.1.19 sack_freq). Default 2, as RFC 9260 6.2 recommends; 1
+	// acknowledges every packet. Larger values (as Linux and FreeBSD
+	// accept) trade acknowledgements for a slower sender: the SACK timer
+	// still bounds the delay, and gaps and duplicates are SACKed at once.
 	SackFrequency int
 	// PartialDeliveryPoint is the size of an incomplete message at which
 	// its delivery to the reader starts (RFC 6458 8.1.21). Default: half
@@ -68,6 +73,9 @@ type Options struct {
 	// put in flight beyond what is outstanding (RFC 9260 6.1 D, 16).
 	// Default 4.
 	MaxBurst int
+	// NoMaxBurst turns burst mitigation off (SCTP_MAX_BURST 0, RFC 6458
+	// 8.1.24): a send may fill the congestion window at once.
+	NoMaxBurst bool
 }
 
 // Defaults that RFC 9260 does not fix.
@@ -80,6 +88,9 @@ const (
 	defaultMinPMTU         = 512
 	defaultMaxBurst        = 4
 	minBufferSize          = 4 << 10
+	// maxSackFrequency bounds SackFrequency (a 16-bit count is plenty:
+	// the SACK timer fires long before).
+	maxSackFrequency = 1<<16 - 1
 )
 
 // DefaultOptions returns the options with every default filled in.
@@ -122,9 +133,7 @@ func (o *Options) fill() {
 		o.MaxPeerAddresses = maxPeerAddrs
 	}
 	setInt(&o.SackFrequency, 2)
-	if o.SackFrequency > 2 {
-		o.SackFrequency = 2 // RFC 9260 6.2: at least every second packet
-	}
+	o.SackFrequency = min(o.SackFrequency, maxSackFrequency)
 	if o.DelayedAckTime > 500*time.Millisecond {
 		o.DelayedAckTime = 500 * time.Millisecond // RFC 9260 6.2: at most 500 ms
 	}

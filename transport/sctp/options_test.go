@@ -386,13 +386,12 @@ func TestOptionDisableFragments(t *testing.T) {
 }
 
 // TestOptionMaxSeg: no DATA chunk on the wire carries more than
-// SCTP_MAXSEG bytes; read back; values below 16 or negative are refused.
+// SCTP_MAXSEG bytes; read back; negative values are refused.
 func TestOptionMaxSeg(t *testing.T) {
 	e := newTestEnv(t, 111, Options{}, sctptest.LinkConfig{})
 	ep, _ := e.newEP(e.a)
 	require.Zero(t, ep.MaxSeg(), "no cap and no path yet")
 	requireBadOption(t, ep.SetMaxSeg(-1), "negative MAXSEG")
-	requireBadOption(t, ep.SetMaxSeg(8), "MAXSEG 8")
 	c, s, _ := e.connectPair(5000)
 	def := c.MaxSeg()
 	require.Greater(t, def, 1000)
@@ -423,11 +422,28 @@ func TestOptionMaxSeg(t *testing.T) {
 	require.Nil(t, err)
 	_, largest = w.dataPerPacket()
 	require.Equal(t, def, largest, "back to what the path MTU allows")
+
+	// MAXSEG 1 is taken (RFC 6458 8.1.16 sets no floor; FreeBSD takes it
+	// too) and fragments at 4 bytes, the chunks' padding unit.
+	w.reset()
+	require.Nil(t, c.SetMaxSeg(1))
+	require.Equal(t, 1, c.MaxSeg())
+	e.write(c, msg[:10], SendInfo{})
+	b, _, err = e.readMsg(s, 5*time.Second)
+	require.Nil(t, err)
+	require.Equal(t, msg[:10], b)
+	per, largest = w.dataPerPacket()
+	n = 0
+	for _, k := range per {
+		n += k
+	}
+	require.Equal(t, 4, largest)
+	require.Equal(t, 3, n, "10 bytes in chunks of 4, 4 and 2")
 }
 
 // TestOptionPeerAddrParams: SCTP_PEER_ADDR_PARAMS' HB interval sets the
 // heartbeat rate of an idle path; read back in Paths; a wrong address is
-// refused.
+// refused; set before the association, they are its paths' defaults.
 func TestOptionPeerAddrParams(t *testing.T) {
 	hbs := func(set func(c *Endpoint)) int {
 		e := newTestEnv(t, 112, Options{}, sctptest.LinkConfig{})
@@ -463,6 +479,25 @@ func TestOptionPeerAddrParams(t *testing.T) {
 	require.Nil(t, c.SetPathParams(e.bAddr, PathParams{PathMaxRetrans: 3}))
 	ps, _ := c.Paths()
 	require.Equal(t, 3, ps[0].PathMaxRetrans)
+
+	// Before the association: the defaults its paths start with
+	// (SCTP_FUTURE_ASSOC), whatever the address.
+	e = newTestEnv(t, 113, Options{}, sctptest.LinkConfig{})
+	l, _ := e.newEP(e.b)
+	require.Nil(t, l.Bind(tcpip.FullAddress{Port: 5000}))
+	require.Nil(t, l.Listen(1))
+	c, _ = e.newEP(e.a)
+	require.Nil(t, c.SetPathParams(e.bAddr, PathParams{PathMaxRetrans: 7, HBInterval: 3 * time.Second, HBDisable: true}))
+	require.IsType(t, &tcpip.ErrConnectStarted{}, c.Connect(tcpip.FullAddress{Addr: e.bAddr, Port: 5000}))
+	require.True(t, e.run(func() bool { return e.stateOf(c) == StateEstablished }, 5*time.Second))
+	ps, _ = c.Paths()
+	require.Equal(t, 7, ps[0].PathMaxRetrans)
+	require.Equal(t, 3*time.Second, ps[0].HBInterval)
+	require.True(t, ps[0].HBDisabled)
+	w := logWire(e.link, sctptest.AtoB)
+	e.n.Advance(60 * time.Second)
+	n, _ := w.count(header.ChunkHeartbeat)
+	require.Zero(t, n, "heartbeats off from the start")
 }
 
 // TestOptionDefaultSendInfo: Write uses SCTP_DEFAULT_SNDINFO's stream and
@@ -551,14 +586,16 @@ func TestOptionPartialDeliveryPoint(t *testing.T) {
 }
 
 // TestOptionDelayedSack: SCTP_DELAYED_SACK's frequency 1 acknowledges
-// every packet (2, the default, every second); its delay sets when a lone
-// packet is acknowledged; values the RFC forbids are refused.
+// every packet (2, the default, every second; 4 every fourth); its delay
+// sets when a lone packet is acknowledged; values the RFC forbids are
+// refused.
 func TestOptionDelayedSack(t *testing.T) {
 	e := newTestEnv(t, 117, Options{}, sctptest.LinkConfig{})
 	ep, _ := e.newEP(e.a)
 	require.Equal(t, DelayedSack{Delay: 200 * time.Millisecond, Freq: 2}, ep.DelayedSack())
-	requireBadOption(t, ep.SetDelayedSack(DelayedSack{Freq: 3}), "frequency 3 (RFC 9260 6.2: at least every second packet)")
-	requireBadOption(t, ep.SetDelayedSack(DelayedSack{Delay: 600 * time.Millisecond}), "delay 600 ms (RFC 9260 6.2: at most 500 ms)")
+	requireBadOption(t, ep.SetDelayedSack(DelayedSack{Freq: maxSackFrequency + 1}), "frequency above 65535")
+	require.Nil(t, ep.SetDelayedSack(DelayedSack{Delay: 600 * time.Millisecond}))
+	require.Equal(t, 500*time.Millisecond, ep.DelayedSack().Delay, "RFC 9260 6.2: at most 500 ms")
 	requireBadOption(t, ep.SetDelayedSack(DelayedSack{Delay: -1}), "negative delay")
 	require.Nil(t, ep.SetDelayedSack(DelayedSack{Delay: 50 * time.Millisecond}))
 	require.Equal(t, DelayedSack{Delay: 50 * time.Millisecond, Freq: 2}, ep.DelayedSack())
@@ -570,6 +607,9 @@ func TestOptionDelayedSack(t *testing.T) {
 			require.Nil(t, s.SetDelayedSack(ds))
 		}
 		c.SetNoDelay(true)
+		// The association's first DATA is SACKed at once (RFC 9260 5.1).
+		e.write(c, []byte("first"), SendInfo{})
+		e.n.Advance(time.Second)
 		w := logWire(e.link, sctptest.BtoA)
 		// A lone packet: how long until its SACK.
 		sent := e.n.Elapsed()
@@ -591,8 +631,10 @@ func TestOptionDelayedSack(t *testing.T) {
 	n2, d200 := sacks(DelayedSack{})
 	_, d50 := sacks(DelayedSack{Delay: 50 * time.Millisecond})
 	n1, d0 := sacks(DelayedSack{Freq: 1})
-	t.Logf("SACKs for 20 packets: freq 2 %d, freq 1 %d; lone packet SACKed after %v (200 ms), %v (50 ms), %v (freq 1)", n2, n1, d200, d50, d0)
+	n4, _ := sacks(DelayedSack{Freq: 4})
+	t.Logf("SACKs for 20 packets: freq 2 %d, freq 1 %d, freq 4 %d; lone packet SACKed after %v (200 ms), %v (50 ms), %v (freq 1)", n2, n1, n4, d200, d50, d0)
 	require.Equal(t, 20, n1, "a SACK per packet")
+	require.InDelta(t, 5, n4, 1, "a SACK per fourth packet (RFC 6458 8.1.19 lets the user ask)")
 	require.InDelta(t, 10, n2, 1, "a SACK per second packet")
 	require.InDelta(t, float64(200*time.Millisecond), float64(d200), float64(20*time.Millisecond))
 	require.InDelta(t, float64(50*time.Millisecond), float64(d50), float64(20*time.Millisecond))
@@ -600,7 +642,7 @@ func TestOptionDelayedSack(t *testing.T) {
 }
 
 // TestOptionMaxBurst: SCTP_MAX_BURST is read back, on the endpoint and
-// on its association, and 0 or negative is refused; when the peer's
+// on its association, 0 turns it off and negative is refused; when the peer's
 // window reopens on a full send queue, one send puts at most Max.Burst
 // packets in flight (RFC 9260 6.1 D, plus rule B's one packet of
 // overbooking).
@@ -608,7 +650,8 @@ func TestOptionMaxBurst(t *testing.T) {
 	e := newTestEnv(t, 119, Options{}, sctptest.LinkConfig{})
 	ep, _ := e.newEP(e.a)
 	require.Equal(t, 4, ep.MaxBurst(), "RFC 9260 16 default")
-	requireBadOption(t, ep.SetMaxBurst(0), "Max.Burst 0")
+	require.Nil(t, ep.SetMaxBurst(0), "RFC 6458 8.1.24: 0 turns burst mitigation off")
+	require.Zero(t, ep.MaxBurst())
 	requireBadOption(t, ep.SetMaxBurst(-3), "negative Max.Burst")
 	require.Nil(t, ep.SetMaxBurst(2))
 	require.Equal(t, 2, ep.MaxBurst())
@@ -620,15 +663,16 @@ func TestOptionMaxBurst(t *testing.T) {
 	got := a.o.MaxBurst
 	a.mu.Unlock()
 	require.Equal(t, 1, got, "the association's own copy changed")
-	requireBadOption(t, c.SetMaxBurst(0), "Max.Burst 0")
+	requireBadOption(t, c.SetMaxBurst(-1), "negative Max.Burst")
 	require.Equal(t, 1, c.MaxBurst())
 
-	one, four := firstBurst(t, 1), firstBurst(t, 4)
-	t.Logf("DATA packets sent at once when the window reopens: Max.Burst 1 %d, 4 %d", one, four)
+	one, four, off := firstBurst(t, 1), firstBurst(t, 4), firstBurst(t, 0)
+	t.Logf("DATA packets sent at once when the window reopens: Max.Burst 1 %d, 4 %d, off %d", one, four, off)
 	// Packets of 1000 bytes go while the flight is below Max.Burst x MTU
 	// (1500 bytes): 2 packets; 6000 bytes: 6 (the window took 8).
 	require.Equal(t, 2, one, "Max.Burst 1: one packet, and rule B's overbooking")
 	require.Equal(t, 6, four)
+	require.Greater(t, off, four, "no burst limit: as much as the window takes")
 }
 
 // firstBurst returns how many DATA packets one send opportunity puts on the

@@ -152,11 +152,7 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdProcessSack:
 		a.processSack(ev.chunk)
 	case cmdQueueMessage:
-		mtu := a.minPMTU()
-		if ms := a.o.MaxSeg; ms > 0 {
-			mtu = min(mtu, ms+header.SCTPCommonHeaderLen+header.DataChunkHeaderLen) // SCTP_MAXSEG
-		}
-		a.out.push(ev.msg, mtu)
+		a.out.push(ev.msg, a.fragMTU())
 		a.dryNoted = false
 		a.touchAutoclose()
 	case cmdFlushOutqueue:

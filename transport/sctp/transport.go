@@ -88,6 +88,7 @@ func (t *transport) init(addr tcpip.Address, r *stack.Route, o *Options) {
 	t.rto = o.RTOInitial
 	t.hbInterval = o.HeartbeatInterval
 	t.pathMaxRetrans = o.PathMaxRetrans
+	t.hbDisabled = o.NoHeartbeats
 	t.resetCongestion()
 }
 

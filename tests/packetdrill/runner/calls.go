@@ -303,6 +303,7 @@ func (r *run) sysSocket(c *call) (outcome, error) {
 			return fail(err), nil
 		}
 		s := &socket{style: styleOneToMany, ep: m.Endpoint(), many: m, wq: wq, v6: v6}
+		r.platformBuffer(s.ep)
 		r.v6 = v6
 		return outcome{ret: int64(r.newFD(s))}, nil
 	}
@@ -311,8 +312,24 @@ func (r *run) sysSocket(c *call) (outcome, error) {
 		return fail(err), nil
 	}
 	s := &socket{style: styleOneToOne, ep: ep.(*sctp.Endpoint), wq: wq, v6: v6}
+	r.platformBuffer(s.ep)
 	r.v6 = v6
 	return outcome{ret: int64(r.newFD(s))}, nil
+}
+
+// platformRcvbuf is the receive window a new socket of the platform
+// starts with, a setting of the hosts the corpus was written on, not of
+// the protocol: FreeBSD's net.inet.sctp.recvspace (1864135 there), and
+// half of Linux's default socket buffer (163840), which is what Linux
+// advertises. Scripts read it back as SCTP_ASSOCINFO's sasoc_local_rwnd
+// and, on FreeBSD, as half of it, the default partial delivery point.
+var platformRcvbuf = map[string]int{"FreeBSD": 1864135, "Linux": 81920}
+
+// platformBuffer gives a new socket the platform's receive buffer.
+func (r *run) platformBuffer(ep *sctp.Endpoint) {
+	if n, ok := platformRcvbuf[r.cfg.Platform]; ok {
+		ep.SetReceiveBufferSize(n)
+	}
 }
 
 func (r *run) sysBind(c *call) (outcome, error) {

@@ -16,8 +16,9 @@ import (
 // (SCTP_AUTOCLOSE: seconds).
 
 // optSize is the size of an option's value: the C struct, and whether
-// Linux wants exactly that (it also takes a plain int where alt is 4).
-// FreeBSD takes anything at least that long.
+// Linux wants exactly that (it also takes its older, shorter form, alt:
+// a plain int or a struct sctp_assoc_value). FreeBSD takes anything at
+// least as long as the struct, and no older form.
 type optSize struct {
 	size       int64
 	linuxExact bool
@@ -44,7 +45,7 @@ func (r *run) optLenBad(c *call) (bad, ok bool) {
 	if r.cfg.Platform != "FreeBSD" && sz.linuxExact {
 		return n != sz.size && (sz.alt == 0 || n != sz.alt), true
 	}
-	return n < sz.size && (sz.alt == 0 || n < sz.alt), true
+	return n < sz.size, true
 }
 
 // optInt is an option's integer: [v], v, or the struct's assoc_value.
@@ -209,7 +210,13 @@ func (r *run) getAssocOption(s *socket, opt string, v script.Value) (any, outcom
 	case "SCTP_DISABLE_FRAGMENTS":
 		return boolInt(ep.DisableFragments()), outcome{}, nil
 	case "SCTP_PARTIAL_DELIVERY_POINT":
-		return int64(ep.PartialDeliveryPoint()), outcome{}, nil
+		pdp := ep.PartialDeliveryPoint()
+		if pdp == 0 && r.cfg.Platform == "FreeBSD" {
+			// Our default point is half the receive buffer, as
+			// FreeBSD's; FreeBSD reports it as such, Linux as 0.
+			pdp = int(ep.SocketOptions().GetReceiveBufferSize() / 2)
+		}
+		return int64(pdp), outcome{}, nil
 	case "SCTP_FRAGMENT_INTERLEAVE":
 		return int64(ep.FragmentInterleave()), outcome{}, nil
 	case "SCTP_CONTEXT":

@@ -186,7 +186,8 @@ func pathStateName(st sctp.PathState) string {
 	return "SCTP_INACTIVE"
 }
 
-// setPeerAddrParams is SCTP_PEER_ADDR_PARAMS on an association.
+// setPeerAddrParams is SCTP_PEER_ADDR_PARAMS on an association, or before
+// it on the endpoint (the defaults its paths start with).
 func (r *run) setPeerAddrParams(s *socket, st *script.Struct) (outcome, error) {
 	get := func(n string) (int64, bool) {
 		v, ok := field(st, n)
@@ -199,13 +200,15 @@ func (r *run) setPeerAddrParams(s *socket, st *script.Struct) (outcome, error) {
 	if flags&(sppPMTUDDisable|sppHBTimeIsZero|sppFlowLabel|sppDSCP) != 0 {
 		return outcome{}, unsupported("socket option SCTP_PEER_ADDR_PARAMS: path MTU, DSCP, flow label or zero HB time not in the endpoint API")
 	}
-	if !s.hasAssoc() {
-		return outcome{}, unsupported("socket option SCTP_PEER_ADDR_PARAMS: endpoint defaults before the association not in the endpoint API")
-	}
-	addrV, _ := field(st, "spp_address")
-	addr, err := r.pathAddr(s, addrV)
-	if err != nil {
-		return outcome{}, err
+	// Before the association: the endpoint's defaults for it, whatever
+	// the address (FreeBSD takes one there too).
+	var addr tcpip.Address
+	if s.hasAssoc() {
+		addrV, _ := field(st, "spp_address")
+		var err error
+		if addr, err = r.pathAddr(s, addrV); err != nil {
+			return outcome{}, err
+		}
 	}
 	var pp sctp.PathParams
 	if n, ok := get("spp_pathmaxrxt"); ok && n > 0 {
@@ -223,7 +226,7 @@ func (r *run) setPeerAddrParams(s *socket, st *script.Struct) (outcome, error) {
 	if e := s.ep.SetPathParams(addr, pp); e != nil {
 		return fail(e), nil
 	}
-	if flags&sppHBDemand != 0 {
+	if flags&sppHBDemand != 0 && s.hasAssoc() {
 		if e := s.ep.RequestHeartbeatTo(addr); e != nil {
 			return fail(e), nil
 		}
