@@ -246,8 +246,11 @@ func (t *transferRun) run() error {
 	err := receive(t.conn, t.p, t.r, &t.ctr)
 	t.r.Transfer = time.Since(start)
 	prog.stop()
-	if err != nil {
+	if err != nil && !errors.Is(err, io.EOF) {
 		// The echoes stopped: abort, which also wakes a blocked sender.
+		// Not when the peer shut down gracefully (EOF): its SHUTDOWN
+		// already fails the sender's writes, and an ABORT would race
+		// the SHUTDOWN COMPLETE on its way.
 		t.conn.Abort()
 	}
 	if serr := <-sendErr; serr != nil && err == nil {
