@@ -24,3 +24,24 @@ func (e *Endpoint) RecvMsg(dst io.Writer, count int) (RecvInfo, Notification, in
 	ri, n, err := e.readMsg(dst, count, false)
 	return ri.RecvInfo, nil, n, err
 }
+
+// NextInfo describes what the next read returns, without reading it (RFC
+// 6458 5.3.6 SCTP_NXTINFO); false when nothing is waiting. A
+// notification that goes before the next message is reported as such.
+func (e *Endpoint) NextInfo() (NextInfo, bool) {
+	a := e.getAssoc()
+	if a == nil {
+		return NextInfo{}, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.noteDue() {
+		return NextInfo{AssocID: a.id, Notification: a.notes[0].n}, true
+	}
+	if !a.ulp.readable() {
+		return NextInfo{}, false
+	}
+	m := a.ulp.peek()
+	return NextInfo{Stream: m.sid, PPID: m.ppid, AssocID: a.id, Length: m.size - m.read,
+		Unordered: m.unordered, Complete: m.complete}, true
+}

@@ -46,6 +46,25 @@ type RecvInfo struct {
 	Unordered   bool
 	// Complete is set when the read reached the end of the message.
 	Complete bool
+	// CumTSN is the association's cumulative TSN ack point when the
+	// message was read (RFC 6458 5.3.2 sinfo_cumtsn, 5.3.5 rcv_cumtsn).
+	CumTSN uint32
+}
+
+// NextInfo describes what the next read returns (RFC 6458 5.3.6
+// SCTP_NXTINFO): a message, or a notification.
+type NextInfo struct {
+	Stream  uint16
+	PPID    uint32
+	AssocID AssocID
+	// Length is the bytes of the message received and not yet read.
+	Length int
+	// Unordered and Complete (the whole message is in) are the
+	// message's SCTP_UNORDERED and SCTP_COMPLETE flags.
+	Unordered, Complete bool
+	// Notification, if set, is what the next read returns instead of
+	// data (SCTP_NOTIFICATION).
+	Notification Notification
 }
 
 // PathStatus describes one peer address (RFC 6458 8.2.2).
