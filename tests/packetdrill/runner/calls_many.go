@@ -29,8 +29,9 @@ func (r *run) assocEP(s *socket, v script.Value) (*sctp.Endpoint, bool) {
 	switch name(v) {
 	case "SCTP_CURRENT_ASSOC", "SCTP_ALL_ASSOC":
 		// RFC 6458 7: every current association (and the defaults).
-		// Not mapped: the stack numbers associations from 1, so the
-		// numbers 1 and 2 of these constants are also association ids.
+		// Not mapped: the endpoint API has no call that sets an option
+		// on every association at once (ids start at 3, so the
+		// constants are not ids).
 		return nil, false
 	}
 	id, ok := r.intOf(v)
