@@ -46,10 +46,12 @@ type socket struct {
 	// Settings the endpoint takes but cannot report back.
 	nodelay bool
 	initmsg *initMsg
-	// recvRcvInfo is SCTP_RECVRCVINFO: sctp_recvv fills an sctp_rcvinfo.
-	recvRcvInfo bool
-	// dataIO is SCTP_EVENTS' sctp_data_io_event (an SCTP_SNDRCV cmsg
-	// with each message; kept and read back, the cmsg is not rendered).
+	// recvRcvInfo is SCTP_RECVRCVINFO, recvNxtInfo SCTP_RECVNXTINFO and
+	// useExtRcvInfo FreeBSD's SCTP_USE_EXT_RCVINFO: which receive infos
+	// recvmsg's cmsgs and sctp_recvv return (calls_rcvinfo.go).
+	recvRcvInfo, recvNxtInfo, useExtRcvInfo bool
+	// dataIO is SCTP_EVENTS' sctp_data_io_event: an SCTP_SNDRCV (or
+	// SCTP_EXTRCV) cmsg with each message.
 	dataIO bool
 	// oldSendFailed: send failures are reported as struct
 	// sctp_send_failed (SCTP_SEND_FAILED, SCTP_EVENTS) rather than struct
@@ -389,7 +391,8 @@ func (r *run) sysAccept(c *call) (outcome, error) {
 		return fail(e), nil
 	}
 	n := &socket{ep: ep.(*sctp.Endpoint), wq: wq, v6: s.v6, nodelay: s.nodelay, initmsg: s.initmsg,
-		dataIO: s.dataIO, oldSendFailed: s.oldSendFailed, recvRcvInfo: s.recvRcvInfo}
+		dataIO: s.dataIO, oldSendFailed: s.oldSendFailed, recvRcvInfo: s.recvRcvInfo,
+		recvNxtInfo: s.recvNxtInfo, useExtRcvInfo: s.useExtRcvInfo}
 	return outcome{ret: int64(r.newFD(n))}, nil
 }
 

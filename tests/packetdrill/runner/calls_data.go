@@ -38,7 +38,7 @@ func (r *run) checkMsgCall(c *call) error {
 		if ctl, ok := field(m, "msg_control"); ok && !script.IsWildcard(ctl) && name(ctl) != "NULL" {
 			if l, ok := ctl.(*script.List); !ok || len(l.Elems) > 0 {
 				if c.sc.Name == "recvmsg" {
-					return unsupported("ancillary data: recvmsg cmsgs (SCTP_RECVRCVINFO/NXTINFO/SNDRCV delivery)")
+					return checkRecvCmsgs(ctl)
 				}
 				return r.checkCmsgs(ctl)
 			}
@@ -465,6 +465,13 @@ func (r *run) readNotification(c *call, s *socket, nt sctp.Notification, count i
 		if f, ok := field(m, "msg_flags"); ok {
 			fl = f
 		}
+		if ctl, ok := field(m, "msg_control"); ok {
+			if l, ok := ctl.(*script.List); ok && len(l.Elems) > 0 {
+				// What the kernels add to a notification (Linux an
+				// SCTP_NXTINFO, FreeBSD its own choice) is not modelled.
+				return outcome{}, unsupported("ancillary data with a notification")
+			}
+		}
 	case "sctp_recvmsg":
 		fl = c.arg(6)
 	case "sctp_recvv":
@@ -495,10 +502,7 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 	if info.Complete {
 		flags = r.consts.names["MSG_EOR"]
 	}
-	rcvFlags := int64(0)
-	if info.Unordered {
-		rcvFlags = r.consts.names["SCTP_UNORDERED"]
-	}
+	view := &recvView{s: s, info: info}
 	var from outStruct
 	ep := s.ep
 	if s.many != nil {
@@ -517,6 +521,17 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 				return err
 			}
 		}
+		got, err := r.recvCmsgs(view)
+		if err != nil {
+			return err
+		}
+		ctrunc, err := r.matchCmsgs(m, got)
+		if err != nil {
+			return err
+		}
+		if ctrunc {
+			flags |= r.consts.names["MSG_CTRUNC"]
+		}
 		if f, ok := field(m, "msg_flags"); ok {
 			return r.matchOut("msg_flags", f, flags)
 		}
@@ -527,12 +542,7 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 				return err
 			}
 		}
-		sinfo := outStruct{
-			"sinfo_stream": int64(info.Stream), "sinfo_ssn": int64(info.SSN), "sinfo_flags": rcvFlags,
-			"sinfo_ppid": int64(info.PPID), "sinfo_tsn": int64(info.TSN), "sinfo_assoc_id": int64(info.AssocID),
-			"sinfo_context": int64(0), "sinfo_timetolive": int64(0),
-		}
-		if err := r.matchOut("sinfo", c.arg(5), sinfo); err != nil {
+		if err := r.matchOut("sinfo", c.arg(5), r.sndrcvOut(info)); err != nil {
 			return err
 		}
 		return r.matchOut("msg_flags", c.arg(6), flags)
@@ -546,19 +556,7 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 		if err := r.matchOut("flags", c.arg(8), flags); err != nil {
 			return err
 		}
-		infotype := "SCTP_RECVV_NOINFO"
-		if s.recvRcvInfo {
-			infotype = "SCTP_RECVV_RCVINFO"
-			rcv := outStruct{
-				"rcv_sid": int64(info.Stream), "rcv_ssn": int64(info.SSN), "rcv_flags": rcvFlags,
-				"rcv_ppid": int64(info.PPID), "rcv_tsn": int64(info.TSN), "rcv_assoc_id": int64(info.AssocID),
-				"rcv_context": int64(0),
-			}
-			if err := r.matchOut("info", c.arg(5), rcv); err != nil {
-				return err
-			}
-		}
-		return r.matchOut("infotype", c.arg(7), infotype)
+		return r.checkRecvv(c, view)
 	}
 	return nil
 }

@@ -95,7 +95,8 @@ func (r *run) sysPeeloff(c *call) (outcome, error) {
 	if e != nil {
 		return fail(e), nil
 	}
-	n := &socket{ep: ep, wq: wq, v6: s.v6, dataIO: s.dataIO, oldSendFailed: s.oldSendFailed, recvRcvInfo: s.recvRcvInfo}
+	n := &socket{ep: ep, wq: wq, v6: s.v6, dataIO: s.dataIO, oldSendFailed: s.oldSendFailed, recvRcvInfo: s.recvRcvInfo,
+		recvNxtInfo: s.recvNxtInfo, useExtRcvInfo: s.useExtRcvInfo}
 	return outcome{ret: int64(r.newFD(n))}, nil
 }
 

@@ -33,7 +33,8 @@ var optionFeature = map[string]string{
 }
 
 // served are the options mapped onto the endpoint API (or, for
-// SCTP_RECVRCVINFO, onto the runner's socket layer).
+// SCTP_RECVRCVINFO, SCTP_RECVNXTINFO and SCTP_USE_EXT_RCVINFO, onto the
+// runner's socket layer).
 var served = map[string]bool{
 	"SO_ERROR": true, "SO_LINGER": true, "SO_RCVBUF": true, "SO_SNDBUF": true,
 	"SCTP_NODELAY": true, "SCTP_INITMSG": true, "SCTP_STATUS": true, "SCTP_RECVRCVINFO": true,
@@ -43,6 +44,7 @@ var served = map[string]bool{
 	"SCTP_DEFAULT_SNDINFO": true, "SCTP_DEFAULT_SEND_PARAM": true, "SCTP_ADAPTATION_LAYER": true,
 	"SCTP_FRAGMENT_INTERLEAVE": true, "SCTP_AUTOCLOSE": true, "SCTP_CONTEXT": true,
 	"SCTP_GET_ASSOC_NUMBER": true, "SCTP_GET_ASSOC_ID_LIST": true, "SCTP_I_WANT_MAPPED_V4_ADDR": true,
+	"SCTP_RECVNXTINFO": true, "SCTP_USE_EXT_RCVINFO": true,
 }
 
 // checkSockopt is the static check of getsockopt and setsockopt: the option
@@ -62,12 +64,6 @@ func (r *run) checkSockopt(c *call) error {
 	}
 	if served[opt] {
 		return nil
-	}
-	if opt == "SCTP_RECVNXTINFO" {
-		if v, ok := r.intOf(c.arg(3)); ok && v == 0 {
-			return nil // off, as we have it
-		}
-		return unsupported("socket option SCTP_RECVNXTINFO: the next message's info is not in the endpoint API")
 	}
 	if f, ok := optionFeature[opt]; ok {
 		return unsupported("%s: socket option %s", f, opt)
@@ -97,7 +93,14 @@ func (r *run) sysSetsockopt(c *call) (outcome, error) {
 	case "SCTP_RECVRCVINFO":
 		s.recvRcvInfo = intVal() != 0
 	case "SCTP_RECVNXTINFO":
-		// Off, checked before the run.
+		s.recvNxtInfo = intVal() != 0
+	case "SCTP_USE_EXT_RCVINFO":
+		// FreeBSD's (SCTP_EXTRCV instead of SCTP_SNDRCV); Linux has no
+		// such option.
+		if r.linux() {
+			return failErrno("ENOPROTOOPT"), nil
+		}
+		s.useExtRcvInfo = intVal() != 0
 	case "SCTP_I_WANT_MAPPED_V4_ADDR":
 		// Socket layer: how IPv4 peers of an IPv6 socket are presented;
 		// the runner's IPv6 sockets have IPv6 peers.
@@ -195,7 +198,12 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 	case "SCTP_RECVRCVINFO":
 		val = boolInt(s.recvRcvInfo)
 	case "SCTP_RECVNXTINFO":
-		val = int64(0)
+		val = boolInt(s.recvNxtInfo)
+	case "SCTP_USE_EXT_RCVINFO":
+		if r.linux() {
+			return failErrno("ENOPROTOOPT"), nil
+		}
+		val = boolInt(s.useExtRcvInfo)
 	case "SCTP_I_WANT_MAPPED_V4_ADDR":
 		// Linux defaults to mapped addresses, FreeBSD not.
 		on := r.cfg.Platform != "FreeBSD"

@@ -12,6 +12,9 @@ import (
 type constants struct {
 	errno map[string]int64
 	names map[string]int64
+	// absent are symbols the platform does not define: a script that
+	// expects one fails, as it would not build there.
+	absent map[string]bool
 }
 
 func constantsFor(platform string) *constants {
@@ -52,6 +55,9 @@ func constantsFor(platform string) *constants {
 		"SCTP_SENDV_AUTHINFO": 3, "SCTP_SENDV_SPA": 4,
 		"SCTP_RECVV_NOINFO": 0, "SCTP_RECVV_RCVINFO": 1, "SCTP_RECVV_NXTINFO": 2, "SCTP_RECVV_RN": 3,
 		"SCTP_PR_SCTP_NONE": 0, "SCTP_PR_SCTP_TTL": 1,
+		// Receive information (RFC 6458 5.3.5, 5.3.6); SCTP_COMPLETE
+		// and FreeBSD's SCTP_EXTRCV flags are FreeBSD's alone.
+		"MSG_CTRUNC": pick(0x8, 0x20), "SCTP_NOTIFICATION": pick(0x8000, 0x10),
 		// Notifications (RFC 6458 6.1): Linux numbers them from 1<<15 in
 		// its own order, FreeBSD from 1.
 		"SCTP_ASSOC_CHANGE": pick(0x8001, 1), "SCTP_PEER_ADDR_CHANGE": pick(0x8002, 2),
@@ -73,6 +79,18 @@ func constantsFor(platform string) *constants {
 	}
 	for k, v := range extraNames {
 		c.names[k] = v
+	}
+	freeBSDOnly := map[string]int64{
+		"SCTP_COMPLETE": 0x20, "SCTP_NEXT_MSG_AVAIL": 1, "SCTP_NEXT_MSG_ISCOMPLETE": 2,
+		"SCTP_NEXT_MSG_IS_UNORDERED": 4, "SCTP_NEXT_MSG_IS_NOTIFICATION": 8,
+	}
+	c.absent = map[string]bool{}
+	for k, v := range freeBSDOnly {
+		if linux {
+			c.absent[k] = true
+		} else {
+			c.names[k] = v
+		}
 	}
 	return c
 }

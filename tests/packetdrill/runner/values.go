@@ -238,6 +238,9 @@ func (r *run) matchOut(what string, exp script.Value, act any) error {
 	}
 	want, ok := r.intOf(exp)
 	if !ok {
+		if sym := r.absentSymbol(exp); sym != "" {
+			return failf("%s: expected %s, but %s has no %s", what, script.FormatValue(exp), r.cfg.Platform, sym)
+		}
 		return unsupported("%s: cannot evaluate %s", what, script.FormatValue(exp))
 	}
 	var have int64
@@ -257,4 +260,21 @@ func (r *run) matchOut(what string, exp script.Value, act any) error {
 		return failf("%s: expected %s, have %d", what, script.FormatValue(exp), have)
 	}
 	return nil
+}
+
+// absentSymbol returns a symbol of v the platform does not define, or "".
+func (r *run) absentSymbol(v script.Value) string {
+	switch v := v.(type) {
+	case script.Ident:
+		if r.consts.absent[v.Name] {
+			return v.Name
+		}
+	case *script.Or:
+		for _, t := range v.Terms {
+			if s := r.absentSymbol(t); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }
