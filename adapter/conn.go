@@ -23,6 +23,10 @@ type Conn struct {
 	ep *sctp.Endpoint
 	wq *waiter.Queue
 
+	// raddr is the address dialed, the RemoteAddr of a Conn whose
+	// association is not up (yet): a NoWait dial's in COOKIE-WAIT.
+	raddr *Addr
+
 	rd, wd *deadline
 
 	// readMu serializes reads (see the type comment).
@@ -125,12 +129,13 @@ func (c *Conn) LocalAddr() net.Addr {
 	return AddrFromFullAddress(a)
 }
 
-// RemoteAddr implements net.Conn. It returns an *Addr, or nil when the
-// endpoint is not connected.
+// RemoteAddr implements net.Conn. It returns an *Addr: the peer's primary
+// address, or while a dialed association is not up the address dialed; nil
+// when there is neither.
 func (c *Conn) RemoteAddr() net.Addr {
 	a, err := c.ep.GetRemoteAddress()
 	if err != nil {
-		return nil
+		return addrOrNil(c.raddr)
 	}
 	return AddrFromFullAddress(a)
 }
@@ -175,6 +180,37 @@ func (c *Conn) Status() (sctp.AssocStatus, error) {
 		return st, c.opError("status", translate(err, c.ep))
 	}
 	return st, nil
+}
+
+// WaitConnected waits until the association is up, for a Conn dialed with
+// Dialer.NoWait (for any other Conn it returns at once). It returns nil
+// once the four-way handshake has completed, or the error that ended the
+// association: the set-up's (ErrRefused, ErrAssocTimeout), or, should it
+// already have ended again, that error. ctx bounds the wait; the Conn's
+// deadlines do not apply.
+func (c *Conn) WaitConnected(ctx context.Context) error {
+	if c.isClosed() {
+		return c.opError("dial", ErrClosed)
+	}
+	err, werr := waitFor(ctx, c.wq, c.closed, waiter.WritableEvents, nil, func() tcpip.Error {
+		// As in waitConnected: Connect on an association reports its
+		// progress (the address is not used).
+		switch err := c.ep.Connect(tcpip.FullAddress{}).(type) {
+		case *tcpip.ErrAlreadyConnecting:
+			return &tcpip.ErrWouldBlock{}
+		case *tcpip.ErrAlreadyConnected:
+			return nil
+		default:
+			return err
+		}
+	})
+	switch {
+	case werr != nil:
+		return c.opError("dial", werr)
+	case err != nil:
+		return c.opError("dial", translate(err, c.ep))
+	}
+	return nil
 }
 
 // markClosed records that Close or Abort was called; it reports false when
@@ -228,7 +264,8 @@ func (c *Conn) retry(mask waiter.EventMask, dl *deadline, op func() tcpip.Error)
 // with wq so that no event between two tries is lost, again after each
 // event (EventHUp and EventErr wake it too: resets and shutdowns make op
 // fail rather than block). It returns op's last error, or the reason the
-// wait ended: the deadline (ErrTimeout), ctx (if not nil), or Close.
+// wait ended: the deadline dl (ErrTimeout; nil is none), ctx (if not nil),
+// or Close.
 func waitFor(ctx context.Context, wq *waiter.Queue, closed <-chan struct{}, mask waiter.EventMask, dl *deadline, op func() tcpip.Error) (tcpip.Error, error) {
 	var ctxDone <-chan struct{}
 	if ctx != nil {

@@ -25,8 +25,12 @@ type deadline struct {
 
 func newDeadline() *deadline { return &deadline{ch: make(chan struct{})} }
 
-// done returns the channel closed when the current deadline passes.
+// done returns the channel closed when the current deadline passes; for a
+// nil deadline (none applies) a nil channel, which never fires.
 func (d *deadline) done() <-chan struct{} {
+	if d == nil {
+		return nil
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.ch

@@ -51,6 +51,19 @@ type Dialer struct {
 	// its receive window and send queue when it is created. The send
 	// buffer also bounds the largest message (ErrMessageTooLong).
 	ReadBuffer, WriteBuffer int
+	// NoWait makes DialContext return the Conn as soon as the INIT is on
+	// its way, like a non-blocking connect(2), rather than after the
+	// four-way handshake. Messages written meanwhile are queued: those
+	// written before the INIT ACK comes back go in the COOKIE ECHO's
+	// packet as far as they fit (RFC 9260 5.1), so the peer holds them as
+	// soon as its side of the association exists, the way to reach a
+	// peer that sends first and closes; later ones wait for the COOKIE
+	// ACK. Reads wait for the peer's data; a failed set-up is the error
+	// of the next Read or Write (ErrRefused, ErrAssocTimeout), and
+	// Conn.WaitConnected waits for the handshake's end. ctx and Timeout
+	// then bound only DialContext itself; the handshake is bounded by
+	// InitMsg's limits.
+	NoWait bool
 }
 
 // setBuffers applies ReadBuffer and WriteBuffer options to ep.
@@ -135,13 +148,18 @@ func (d *Dialer) DialContext(ctx context.Context, s *stack.Stack, raddr *Addr) (
 	switch terr := ep.ConnectAddrs(raddr.fullAddresses()).(type) {
 	case nil:
 	case *tcpip.ErrConnectStarted:
+		if d.NoWait {
+			break
+		}
 		if err := waitConnected(ctx, ep, fa, ch); err != nil {
 			return fail(err)
 		}
 	default:
 		return fail(translate(terr, ep))
 	}
-	return NewConn(&wq, ep), nil
+	c := NewConn(&wq, ep)
+	c.raddr = raddr
+	return c, nil
 }
 
 // waitConnected waits for the handshake started by Connect to end. It asks

@@ -18,7 +18,9 @@ import (
 // sends -count messages of -size bytes round-robin over -streams streams,
 // checks every echo as the default scenario does (verify.go), shuts the
 // association down gracefully and exits non-zero on any loss, mismatch or
-// error.
+// error. With -early the first message is written before the handshake
+// completes and rides in the COOKIE ECHO's packet (RFC 9260 5.1), so a
+// server that sends first and closes still finds it in its socket.
 
 // Client defaults: a second or less on a veth pair.
 const (
@@ -38,6 +40,7 @@ type clientFlags struct {
 	seed    uint64
 	timeout time.Duration
 	rate    float64
+	early   bool
 }
 
 func newClientFlags(out io.Writer) *clientFlags {
@@ -54,6 +57,7 @@ func newClientFlags(out io.Writer) *clientFlags {
 	fs.Uint64Var(&f.seed, "seed", defaultSeed, "seed of the messages' contents and ordering flags")
 	fs.DurationVar(&f.timeout, "timeout", defaultClientTimeout, "give up after this long, association setup included")
 	fs.Float64Var(&f.rate, "rate", 0, "send at most this many messages a second (0: as fast as the association takes them), e.g. to take a link down by hand in the middle")
+	fs.BoolVar(&f.early, "early", false, "write the first message before the association is up, so it goes in the COOKIE ECHO's packet (RFC 9260 5.1): the server has it before its accept returns. Fails if the server grants fewer than -streams streams")
 	return f
 }
 
@@ -171,24 +175,52 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 
 	fmt.Fprintf(out, "client: connecting to %s\n", raddr)
 	n := uint16(f.streams)
-	d := adapter.Dialer{InitMsg: &adapter.InitMsg{OutStreams: n, MaxInStreams: n}}
-	conn, err := d.DialContext(ctx, h.stack, raddr)
-	if err != nil {
+	d := adapter.Dialer{InitMsg: &adapter.InitMsg{OutStreams: n, MaxInStreams: n}, NoWait: f.early}
+	var (
+		p     *plan
+		early int // messages written before the association was up
+		ctr   counters
+	)
+	if f.early {
+		// Planned before dialing, so the first write follows the INIT
+		// at once: it must be queued before the INIT ACK comes back.
+		p = newFixedPlan(f.seed, f.streams, f.count, f.size)
+	}
+	setupError := func(err error) error {
 		if errors.Is(err, adapter.ErrRefused) {
 			err = fmt.Errorf("%w (an ABORT, or ICMP protocol unreachable from a host without SCTP)", err)
 		}
-		return nil, fmt.Errorf("after %v: %w", time.Since(start).Round(time.Millisecond), err)
+		return fmt.Errorf("after %v: %w", time.Since(start).Round(time.Millisecond), err)
+	}
+	conn, err := d.DialContext(ctx, h.stack, raddr)
+	if err != nil {
+		return nil, setupError(err)
 	}
 	defer conn.Close()
-	r := &Result{Config: Config{Streams: f.streams, Count: f.count, Size: f.size, Seed: f.seed, Timeout: f.timeout}}
-	r.Setup = time.Since(start)
 	if err := conn.SetDeadline(deadline); err != nil {
 		return nil, err
 	}
+	if f.early {
+		// RFC 9260 5.1: DATA may go with the COOKIE ECHO.
+		if err := send(conn, p, &ctr, 0, 0, 1); err != nil {
+			return nil, setupError(err)
+		}
+		early = 1
+		if err := conn.WaitConnected(ctx); err != nil {
+			return nil, setupError(err)
+		}
+	}
+	r := &Result{Config: Config{Streams: f.streams, Count: f.count, Size: f.size, Seed: f.seed, Timeout: f.timeout}}
+	r.Setup = time.Since(start)
 	if r.Status, err = conn.Status(); err != nil {
 		return nil, err
 	}
 	st := &r.Status
+	if f.early && int(st.OutStreams) < f.streams {
+		// The plan spread the messages over the streams asked for.
+		return nil, fmt.Errorf("-early: %d streams asked for, the server granted %d (run without -early, or with -streams %d)",
+			f.streams, st.OutStreams, st.OutStreams)
+	}
 	fmt.Fprintf(out, "association %d up in %v: %s -> %s, %d streams out, %d in; path MTU %d, RTO %v\n",
 		st.AssocID, r.Setup.Round(10*time.Microsecond), adapter.AddrFromFullAddress(st.LocalAddr),
 		adapter.AddrFromFullAddress(st.PeerAddr), st.OutStreams, st.InStreams, st.Primary.MTU, st.Primary.RTO)
@@ -200,7 +232,9 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 	conn.PathEvents() // The confirmations, shown in the list.
 
 	r.MaxUnfragmented = st.Primary.MTU - header.SCTPCommonHeaderLen - header.DataChunkHeaderLen
-	p := newFixedPlan(f.seed, int(st.OutStreams), f.count, f.size)
+	if p == nil {
+		p = newFixedPlan(f.seed, int(st.OutStreams), f.count, f.size)
+	}
 	r.init(p)
 	fmt.Fprintf(out, "client: sending %d messages of %d bytes over %d streams (%s)\n", r.Messages, f.size, st.OutStreams, f.mode)
 
@@ -212,7 +246,9 @@ func runClient(h *liveHost, f *clientFlags, raddr *adapter.Addr, out io.Writer) 
 		r.Heartbeats[0] = s.ChunksSent[header.ChunkHeartbeat].Value()
 		r.Total = time.Since(start)
 	}()
-	tr := &transferRun{conn: conn, p: p, r: r, out: out, live: isTerminal(out), sendOnly: f.mode == modeDiscard, rate: f.rate}
+	tr := &transferRun{conn: conn, p: p, r: r, out: out, live: isTerminal(out), sendOnly: f.mode == modeDiscard, rate: f.rate, sent: early}
+	tr.ctr.sentMsgs.Store(ctr.sentMsgs.Load())
+	tr.ctr.sentBytes.Store(ctr.sentBytes.Load())
 	tr.paths = []*pathWatcher{newPathWatcher("client", conn, h.stack.Clock(), h.linkName)}
 	err = tr.run()
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -44,8 +45,9 @@ func serve(ln *adapter.Listener, deadline time.Time, accepted *atomic.Pointer[ad
 
 // echoMessages reads messages until the peer shuts the association down
 // (returning nil) or an error, and sends each back on its stream with its
-// PPID and ordering when echo is set. onMsg, if not nil, is told the
-// length of each message read.
+// PPID and ordering when echo is set; once the peer has started its
+// shutdown the echoes stop and the rest is only read. onMsg, if not nil,
+// is told the length of each message read.
 func echoMessages(c *adapter.Conn, echo bool, onMsg func(n int)) error {
 	buf := make([]byte, serverReadBuffer)
 	var msg []byte
@@ -66,7 +68,13 @@ func echoMessages(c *adapter.Conn, echo bool, onMsg func(n int)) error {
 		}
 		if echo {
 			si := adapter.SendInfo{Stream: info.Stream, PPID: info.PPID, Unordered: info.Unordered}
-			if _, err := c.WriteMsg(msg, &si); err != nil {
+			if _, err := c.WriteMsg(msg, &si); errors.Is(err, adapter.ErrWriteClosed) {
+				// The peer shut down (RFC 9260 9.2): no more echoes
+				// can go, but what it sent before is still read, so
+				// that the association ends gracefully rather than
+				// with the ABORT of a close with unread data.
+				echo = false
+			} else if err != nil {
 				return err
 			}
 		}
@@ -74,14 +82,15 @@ func echoMessages(c *adapter.Conn, echo bool, onMsg func(n int)) error {
 	}
 }
 
-// send writes every planned message, in order, at most rate a second if
-// rate is positive.
-func send(c *adapter.Conn, p *plan, ctr *counters, rate float64) error {
+// send writes the planned messages from index from up to (not including)
+// to, in order, at most rate a second if rate is positive. The client's
+// -early sends the first message on its own, before the others.
+func send(c *adapter.Conn, p *plan, ctr *counters, rate float64, from, to int) error {
 	buf := make([]byte, maxSize)
 	start := time.Now()
-	for i := range p.msgs {
+	for i := from; i < to; i++ {
 		if rate > 0 {
-			time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+			time.Sleep(time.Until(start.Add(time.Duration(float64(i-from) / rate * float64(time.Second)))))
 		}
 		m := &p.msgs[i]
 		b := buf[:m.size]

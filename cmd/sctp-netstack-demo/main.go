@@ -38,6 +38,10 @@
 //		-connect 192.0.2.1,198.51.100.1:5000 -rate 1000
 //	go run ./cmd/sctp-netstack-demo bench
 //
+// The client's -early writes the first message before the association is
+// up: it goes in the COOKIE ECHO's packet (RFC 9260 5.1), so a server that
+// sends first and closes at once still receives it.
+//
 // Run it with -help, or a command with -help, for the flags.
 package main
 

@@ -212,6 +212,9 @@ type transferRun struct {
 	sendOnly bool
 	// rate, if positive, paces the messages: at most rate a second.
 	rate float64
+	// sent is how many of the plan's first messages were written before
+	// run (the client's -early); run sends the rest.
+	sent int
 }
 
 // run sends the planned messages and checks their echoes (unless
@@ -233,7 +236,7 @@ func (t *transferRun) run() error {
 	prog := startProgress(t.out, t.live, &t.ctr, int64(len(t.p.msgs)), status, ws...)
 	start := time.Now()
 	if t.sendOnly {
-		err := send(t.conn, t.p, &t.ctr, t.rate)
+		err := send(t.conn, t.p, &t.ctr, t.rate, t.sent, len(t.p.msgs))
 		t.r.Transfer = time.Since(start)
 		prog.stop()
 		if err != nil {
@@ -242,7 +245,7 @@ func (t *transferRun) run() error {
 		return nil
 	}
 	sendErr := make(chan error, 1)
-	go func() { sendErr <- send(t.conn, t.p, &t.ctr, t.rate) }()
+	go func() { sendErr <- send(t.conn, t.p, &t.ctr, t.rate, t.sent, len(t.p.msgs)) }()
 	err := receive(t.conn, t.p, t.r, &t.ctr)
 	t.r.Transfer = time.Since(start)
 	prog.stop()
