@@ -68,6 +68,9 @@ type association struct {
 	// hasPeerAdapt; adapt ours, sent if hasAdapt (RFC 5061 4.2.6).
 	peerAdapt, adapt       uint32
 	hasPeerAdapt, hasAdapt bool
+	// prsctp is set when both sides announced Forward-TSN-Supported:
+	// PR-SCTP is in use (RFC 3758 3.3).
+	prsctp bool
 	// autoclose shuts the association down after that long without user
 	// data (SCTP_AUTOCLOSE, one-to-many); 0 never.
 	autoclose time.Duration

@@ -38,6 +38,9 @@ func (a *association) processSack(c header.Chunk) {
 	if r.ignored {
 		return
 	}
+	if a.prsctp {
+		a.out.prAfterSack() // RFC 3758 3.5 C1-C3
+	}
 	if r.haveRTT && r.rttPath != nil {
 		r.rttPath.measure(time.Duration(r.rtt), a.o)
 	}
@@ -150,6 +153,15 @@ func (a *association) transmit() {
 		}
 		sent = true
 		a.pb.to(t)
+	}
+	if a.prsctp {
+		// RFC 3758 4.1 TR3-TR4, 3.5 C3 and F2: give up on what the
+		// policies say, and the FORWARD TSN goes first, bundled.
+		a.prPrune(now)
+		if q.pr.fwdDue {
+			sackFirst(a.dataPath())
+			a.sendForwardTSN()
+		}
 	}
 	if q.nrtx > 0 {
 		// Rule C, limited by the cwnd of the path each chunk takes;

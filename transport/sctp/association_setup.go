@@ -17,6 +17,7 @@ func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	a.peerAddrs = append(a.peerAddrs[:0], ii.addrs[:ii.naddrs]...)
 	a.addPeerAddrs(src)
 	a.peerAdapt, a.hasPeerAdapt = ii.adapt, ii.hasAdapt
+	a.prsctp = ii.fwdTSN && !a.o.DisablePRSCTP // RFC 3758 3.3.2
 	a.peerInitTSN = ii.tsn
 	a.outStreams = min(a.wantOut, ii.mis)
 	a.inStreams = min(a.maxIn, ii.os)
@@ -45,6 +46,7 @@ func (a *association) fromCookie(c *cookieData) {
 	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
 	a.addPeerAddrs(tcpip.Address{})
 	a.peerAdapt, a.hasPeerAdapt = c.peerAdapt, c.hasAdapt
+	a.prsctp = c.prsctp
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
@@ -64,6 +66,7 @@ func (a *association) updateFromCookie(c *cookieData) {
 		return
 	}
 	a.peerInitTSN = c.peerTSN
+	a.prsctp = c.prsctp
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
 	a.ulp.init(c.inStreams, a.rcvbuf)
@@ -82,6 +85,7 @@ func (a *association) restartFromCookie(c *cookieData) {
 	a.myVtag, a.peerVtag = c.localTag, c.peerTag
 	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
+	a.prsctp = c.prsctp
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
 	a.ulp.nstreams = int(c.inStreams)

@@ -40,6 +40,8 @@ type cookieData struct {
 	// (RFC 5061 4.2.6), for SCTP_ADAPTATION_INDICATION.
 	peerAdapt uint32
 	hasAdapt  bool
+	// prsctp: both sides offered PR-SCTP (RFC 3758 3.3).
+	prsctp bool
 }
 
 // maxPeerAddrs bounds the peer addresses a TCB (and a cookie) remembers.
@@ -84,6 +86,9 @@ func (c *cookieData) encode(b []byte) {
 	b[1], b[2], b[3] = 0, 0, 0
 	if c.hasAdapt {
 		b[1] = 1
+	}
+	if c.prsctp {
+		b[1] |= 2
 	}
 	be.PutUint32(b[92:], c.peerAdapt)
 	be.PutUint64(b[4:], uint64(c.created))
@@ -141,6 +146,7 @@ func (c *cookieData) decode(b []byte) bool {
 	c.peerPort = be.Uint16(b[50:])
 	c.netProto = tcpip.NetworkProtocolNumber(be.Uint16(b[52:]))
 	c.hasAdapt, c.peerAdapt = b[1]&1 != 0, be.Uint32(b[92:])
+	c.prsctp = b[1]&2 != 0
 	var ok1, ok2 bool
 	c.localAddr, ok1 = getAddr(b[56:73])
 	c.peerAddr, ok2 = getAddr(b[73:90])

@@ -366,7 +366,7 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 		return ri, 0, err
 	}
 	m, n, done, werr := a.ulp.read(dst, count, peek)
-	ri.RecvInfo = RecvInfo{Stream: m.sid, SSN: m.ssn, PPID: m.ppid, TSN: m.tsn, AssocID: a.id, Unordered: m.unordered, Complete: done, CumTSN: a.in.cum}
+	ri.RecvInfo = RecvInfo{Stream: m.sid, SSN: m.ssn, PPID: m.ppid, TSN: m.tsn, AssocID: a.id, Unordered: m.unordered, Complete: done && !m.aborted, CumTSN: a.in.cum}
 	ri.peerAddr, ri.peerPort = a.primary.addr, a.peerPort
 	a.runPlain(evPrmReceive)
 	a.unlockAndFlush()

@@ -40,6 +40,7 @@ func (e *Endpoint) listenParams(ctx *smContext) (listening, room bool) {
 	ctx.lBound, ctx.lFam = e.bound, e.families() // bound is fixed once listening
 	ctx.lAdapt, ctx.lHasAdapt = e.adapt, e.hasAdapt
 	ctx.lLife = e.opts().ValidCookieLife
+	ctx.lNoPR = e.opts().DisablePRSCTP
 	room = len(e.acceptQ) < e.backlog
 	many := e.many
 	e.mu.Unlock()

@@ -43,5 +43,5 @@ func (e *Endpoint) NextInfo() (NextInfo, bool) {
 	}
 	m := a.ulp.peek()
 	return NextInfo{Stream: m.sid, PPID: m.ppid, AssocID: a.id, Length: m.size - m.read,
-		Unordered: m.unordered, Complete: m.complete}, true
+		Unordered: m.unordered, Complete: m.complete && !m.aborted}, true
 }

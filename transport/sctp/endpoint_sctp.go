@@ -26,10 +26,18 @@ type SendInfo struct {
 	// message, if any (SCTP_EOF); Abort aborts it, the message being the
 	// Upper Layer Abort Reason (SCTP_ABORT).
 	EOF, Abort bool
-	// TTL is the message's lifetime (SCTP_PR_SCTP_TTL): kept for partial
-	// reliability (RFC 3758), which is not implemented: messages are
-	// reliable whatever TTL says.
+	// TTL is the message's lifetime (SCTP_PR_SCTP_TTL, RFC 3758 4.1
+	// timed reliability): once it expires the message is abandoned,
+	// sent or not, if PR-SCTP is in use on the association. Zero is
+	// reliable. A TTL with PRPolicy PRNone means PRTTL.
 	TTL time.Duration
+	// PRPolicy and PRValue are the message's partial reliability policy
+	// (RFC 6458 5.3.7 sctp_prinfo, RFC 7496): PRTTL with a lifetime of
+	// PRValue ms (if TTL is zero), PRRtx with at most PRValue
+	// retransmissions. PRNone with a zero TTL takes the endpoint's
+	// default (SetDefaultPRInfo).
+	PRPolicy PRPolicy
+	PRValue  uint32
 	// AssocID is the association on a one-to-many endpoint (ignored on a
 	// one-to-one endpoint).
 	AssocID AssocID

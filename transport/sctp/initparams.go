@@ -21,6 +21,7 @@ type initInfo struct {
 	adapt           uint32 // Adaptation Layer Indication (RFC 5061 4.2.6), if hasAdapt
 	hasAdapt        bool
 	hasAddrTypes    bool
+	fwdTSN          bool         // Forward-TSN-Supported (RFC 3758 3.1)
 	hostName        header.Param // a Host Name Address, which we cannot resolve
 	// addrs are the IPv4 and IPv6 Address parameters (RFC 9260 3.3.2.1);
 	// addrParams the parameters themselves, for a Restart with New
@@ -130,9 +131,16 @@ func parseInit(c header.Chunk, ack bool, family uint8, ii *initInfo) initVerdict
 				return initAbortViolation
 			}
 			ii.adapt, ii.hasAdapt = binary.BigEndian.Uint32(v), true
+		case header.ParamForwardTSNSupported:
+			ii.fwdTSN = true // RFC 3758 3.3.2
 		case header.ParamSupportedExtensions:
-			// RFC 5061 4.2.7: we support no extension yet; nothing to
-			// record. The path is here for when we do.
+			// RFC 5061 4.2.7: FORWARD TSN listed there says PR-SCTP
+			// as well as its own parameter does (FreeBSD sends both).
+			for _, t := range v {
+				if header.ChunkType(t) == header.ChunkForwardTSN {
+					ii.fwdTSN = true
+				}
+			}
 		default:
 			// RFC 9260 3.2.1: the two high bits say what to do.
 			a := p.Type().UnrecognizedAction()

@@ -76,6 +76,15 @@ type Options struct {
 	// NoMaxBurst turns burst mitigation off (SCTP_MAX_BURST 0, RFC 6458
 	// 8.1.24): a send may fill the congestion window at once.
 	NoMaxBurst bool
+	// DisablePRSCTP leaves the Forward-TSN-Supported parameter out of
+	// our INIT and INIT ACK: no partial reliability (RFC 3758 3.3). By
+	// default it is offered, as Linux and FreeBSD do.
+	DisablePRSCTP bool
+	// DefaultPRPolicy and DefaultPRValue are the partial reliability
+	// policy of messages whose SendInfo names none (RFC 6458 8.1.34
+	// SCTP_DEFAULT_PRINFO): see SendInfo.PRPolicy.
+	DefaultPRPolicy PRPolicy
+	DefaultPRValue  uint32
 }
 
 // Defaults that RFC 9260 does not fix.

@@ -48,6 +48,10 @@ type outChunk struct {
 	// memory: keeping it costs nothing.
 	msg    *buffer.View
 	mstart uint32 // TSN of the message's B fragment (on the E fragment)
+	// pr is the message's partial reliability policy; abandoned is set
+	// once the sender gave up on the chunk (RFC 3758 3.4, prsctp.go).
+	pr        prChunk
+	abandoned bool
 }
 
 // outqueue is the smart pipe of paper 5.2.3: it fragments messages into
@@ -99,6 +103,9 @@ type outqueue struct {
 	// failed holds the messages of a failed association for
 	// UnsentMessages.
 	failed []UnsentMessage
+
+	// pr is the PR-SCTP sender state (RFC 3758 3.5, prsctp.go).
+	pr prSender
 }
 
 func (q *outqueue) init(initialTSN uint32, outStreams uint16, peerRwnd uint32) {
@@ -107,6 +114,7 @@ func (q *outqueue) init(initialTSN uint32, outStreams uint16, peerRwnd uint32) {
 	q.ssn = make([]uint16, outStreams)
 	q.ordered = make([]uint16, outStreams)
 	q.arwnd = peerRwnd
+	q.pr.reset(q.cumAck)
 }
 
 // rwnd is the peer's receive window as the sender sees it: its last a_rwnd
@@ -270,7 +278,7 @@ func (q *outqueue) refragment(mtu int) {
 			v.CapLength(n)
 			nc := q.newChunk()
 			nc.tsn, nc.sid, nc.ssn, nc.ppid, nc.flags, nc.v, nc.size = q.nextTSN, c.sid, c.ssn, c.ppid, f, v, n
-			nc.pin, nc.ctx = c.pin, c.ctx
+			nc.pin, nc.ctx, nc.pr = c.pin, c.ctx, c.pr
 			if f&header.DataFlagEnd != 0 {
 				nc.msg, nc.mstart = c.msg, c.mstart
 				c.msg = nil
@@ -293,7 +301,7 @@ func (q *outqueue) refragment(mtu int) {
 // (RFC 9260 6.3.3 E3). Marked chunks may be fast-retransmitted again.
 func (q *outqueue) markAllForRetransmit() {
 	for _, c := range q.inflight {
-		if !c.gapAck && !c.rtx {
+		if !c.gapAck && !c.rtx && !c.abandoned {
 			q.markRtx(c)
 			c.t3 = true
 		}
@@ -302,6 +310,7 @@ func (q *outqueue) markAllForRetransmit() {
 	}
 	q.rtxOnePacket = q.nrtx > 0
 	q.fastRecovery = false
+	q.pr.onT3(q.cumAck) // RFC 3758 3.5 A5
 }
 
 // markRtx marks c for retransmission: it leaves the flight, and an RTT
@@ -327,7 +336,7 @@ func (q *outqueue) drop(keep bool) {
 		q.freeChunk(c)
 	}
 	for _, c := range q.inflight {
-		if !c.rtx && !c.gapAck {
+		if !c.rtx && !c.gapAck && !c.abandoned {
 			c.leaveFlight()
 		}
 		q.freeChunk(c)

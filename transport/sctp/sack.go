@@ -84,7 +84,7 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 		c := q.inflight[i]
 		if c.gapAck {
 			q.ngap--
-		} else {
+		} else if !c.abandoned { // RFC 3758 3.5 A2: no credit
 			r.acked += c.size
 			htna, haveHTNA = c.tsn, true
 			c.ackedOn()
@@ -150,6 +150,9 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 			c.gapAck = true
 			q.ngap++
 			covered++
+			if c.abandoned {
+				continue // RFC 3758 3.5 A2: out of the flight already
+			}
 			r.acked += c.size
 			c.ackedOn()
 			if q.rttActive && q.rttTSN == c.tsn {
@@ -177,6 +180,10 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 			if c.gapAck && c.sackGen != q.gen {
 				c.gapAck = false
 				q.ngap--
+				c.sackGen = q.gen
+				if c.abandoned {
+					continue // given up: never outstanding again
+				}
 				q.flight += c.size
 				if c.tp != nil {
 					c.tp.flight += c.size
@@ -203,7 +210,7 @@ func (q *outqueue) sack(s header.SackChunk, now tcpip.MonotonicTime, r *sackResu
 			if !tsnLT(c.tsn, limit) {
 				break
 			}
-			if c.gapAck || c.rtx || c.fastRt || c.sackGen == q.gen {
+			if c.gapAck || c.rtx || c.fastRt || c.sackGen == q.gen || c.abandoned {
 				continue
 			}
 			if c.misses++; c.misses >= 3 {

@@ -118,6 +118,8 @@ func cellEvent(p *protocol, typ eventType, now int64) event {
 		c = rawChunk(header.ChunkCookieAck, 0, nil)
 	case evShutdownComplete:
 		c = rawChunk(header.ChunkShutdownComplete, 0, nil)
+	case evForwardTSN:
+		c = rawChunk(header.ChunkForwardTSN, 0, []byte{0, 0, 0, 0}) // not negotiated: unknown
 	case evUnknownChunk:
 		c = rawChunk(0xbf, 0, nil) // 10xxxxxx: skip and report
 	case evPrmSend:

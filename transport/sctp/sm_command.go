@@ -69,6 +69,7 @@ const (
 	cmdProcessHeartbeatAck
 	cmdHeartbeatPath     // path: count an unanswered probe, probe again if needed (8.3, 5.4)
 	cmdReportRemoteError // the peer's ERROR chunk, for SCTP_REMOTE_ERROR
+	cmdEatFwdTSN         // hand ev's FORWARD TSN to the inqueue (RFC 3758 3.6)
 )
 
 var cmdNames = [...]string{
@@ -82,7 +83,7 @@ var cmdNames = [...]string{
 	"StartTimer", "StopTimer", "StartTimerIfIdle", "BackoffT1", "CountRetrans",
 	"Connected", "PeerShutdown", "ReportError", "ReportAbort", "ReportRestart",
 	"LowerPMTU", "DiscardPacket", "CountOOTB", "CountCookieRejected", "CountVtagDrop",
-	"ProcessHeartbeatAck", "HeartbeatPath", "ReportRemoteError",
+	"ProcessHeartbeatAck", "HeartbeatPath", "ReportRemoteError", "EatForwardTSN",
 }
 
 func (k cmdKind) String() string {

@@ -29,6 +29,7 @@ const (
 	evCookieEcho
 	evCookieAck
 	evShutdownComplete
+	evForwardTSN // RFC 3758 3.2
 	evUnknownChunk
 
 	// Primitives (RFC 9260 11.1).
@@ -62,7 +63,7 @@ const (
 var eventNames = [numEventTypes]string{
 	"DATA", "INIT", "INIT ACK", "SACK", "HEARTBEAT", "HEARTBEAT ACK", "ABORT",
 	"SHUTDOWN", "SHUTDOWN ACK", "ERROR", "COOKIE ECHO", "COOKIE ACK",
-	"SHUTDOWN COMPLETE", "unknown chunk",
+	"SHUTDOWN COMPLETE", "FORWARD TSN", "unknown chunk",
 	"PRM_ASSOCIATE", "PRM_SEND", "PRM_RECEIVE", "PRM_SHUTDOWN", "PRM_ABORT",
 	"PRM_REQUESTHEARTBEAT", "PRM_STATUS",
 	"T1-init", "T1-cookie", "T2-shutdown", "T3-rtx", "T5-shutdown-guard",
@@ -93,7 +94,9 @@ func (t eventType) kind() string {
 }
 
 // chunkEvent maps a chunk type to its row. ECNE and CWR are reserved and
-// the extensions are not negotiated, so they count as unknown chunks.
+// the other extensions are not negotiated, so they count as unknown
+// chunks; FORWARD TSN has its row (RFC 3758), which treats it as unknown
+// when PR-SCTP was not negotiated.
 func chunkEvent(t header.ChunkType) eventType {
 	switch t {
 	case header.ChunkData:
@@ -122,6 +125,8 @@ func chunkEvent(t header.ChunkType) eventType {
 		return evCookieAck
 	case header.ChunkShutdownComplete:
 		return evShutdownComplete
+	case header.ChunkForwardTSN:
+		return evForwardTSN
 	}
 	return evUnknownChunk
 }

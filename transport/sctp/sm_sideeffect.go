@@ -151,8 +151,12 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		a.eatData(header.DataChunk(ev.chunk), ev.pkt)
 	case cmdProcessSack:
 		a.processSack(ev.chunk)
+	case cmdEatFwdTSN:
+		a.eatForwardTSN(header.ForwardTSNChunk(ev.chunk))
 	case cmdQueueMessage:
+		first := a.out.nextTSN
 		a.out.push(ev.msg, a.fragMTU())
+		a.prTag(&ev.msg.info, first)
 		a.dryNoted = false
 		a.touchAutoclose()
 	case cmdFlushOutqueue:
@@ -378,7 +382,7 @@ func (p *protocol) extensionsLen() int {
 //
 // +checklocks:a.mu
 func (a *association) sendInit() {
-	maxLen := header.InitChunkHeaderLen + addrParamsLen(a.localAddrs) + 8 + 8 + 8 + a.p.extensionsLen()
+	maxLen := header.InitChunkHeaderLen + addrParamsLen(a.localAddrs) + 8 + 8 + 8 + a.p.extensionsLen() + header.ForwardTSNSupportedParamLen
 	b := a.pb.alone(0, maxLen, header.ChunkInit)
 	params := b[header.InitChunkHeaderLen:]
 	// RFC 9260 5.1.2: our addresses when we have several, and the
@@ -393,6 +397,7 @@ func (a *association) sendInit() {
 		n += adaptParam(params[n:], a.adapt)
 	}
 	n += a.p.extensionsParam(params[n:])
+	n += prParam(params[n:], !a.o.DisablePRSCTP)
 	if a.preserve != 0 {
 		var v [4]byte
 		binary.BigEndian.PutUint32(v[:], a.preserve)
@@ -491,12 +496,22 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 	cd.netProto = ev.pkt.netProto
 	cd.npeerAddrs = copy(cd.peerAddrs[:], ii.addrs[:ii.naddrs])
 	cd.peerAdapt, cd.hasAdapt = ii.adapt, ii.hasAdapt
+	// RFC 3758 3.3.2: offered back only to a peer that offered it, as
+	// Linux does; PR-SCTP is then in use.
+	offerPR := !ctx.lNoPR && ii.fwdTSN
+	if a != nil {
+		offerPR = !a.o.DisablePRSCTP && ii.fwdTSN
+	}
+	cd.prsctp = offerPR
 
 	// Parameters: the State Cookie, then Unrecognized Parameters.
 	clen := cd.size()
 	plen := header.PaddedLen(header.ParamHeaderLen+clen) + p.extensionsLen() + addrParamsLen(addrs)
 	if hasAdapt {
 		plen += header.AdaptationLayerIndicationParamLen
+	}
+	if offerPR {
+		plen += header.ForwardTSNSupportedParamLen
 	}
 	for i := 0; i < ii.nunrec; i++ {
 		plen += header.PaddedLen(header.ParamHeaderLen + len(ii.unrec[i]))
@@ -513,6 +528,7 @@ func (p *protocol) sendInitAck(ctx *smContext, ev *event, x *execEnv) {
 		n += adaptParam(params[n:], adapt)
 	}
 	n += p.extensionsParam(params[n:])
+	n += prParam(params[n:], offerPR)
 	for i := 0; i < ii.nunrec; i++ {
 		n += header.Param(params[n:]).Encode(&header.ParamFields{Type: header.ParamUnrecognizedParameter, Value: ii.unrec[i]})
 	}

@@ -35,6 +35,7 @@ type smContext struct {
 	lAdapt    uint32
 	lHasAdapt bool
 	lLife     time.Duration // the listener's Valid.Cookie.Life
+	lNoPR     bool          // the listener does not offer PR-SCTP (RFC 3758 3.3)
 
 	// Scratch filled by state functions, read by the interpreter.
 	cookie cookieData
@@ -98,6 +99,8 @@ func init() {
 		sfDiscard5_2_5, sfDiscard5_2_5, sfDiscard5_2_5, sfDiscard5_2_5)
 	row(evShutdownComplete, sfDiscard8_4_6, sfDiscard8_5_1C, sfDiscard8_5_1C, sfDiscard8_5_1C,
 		sfDiscard8_5_1C, sfDiscard8_5_1C, sfDiscard8_5_1C, sfDo9_2ShutdownComplete)
+	row(evForwardTSN, sfTAbort8_4_8, sfDiscardFwdTSN3_6, sfDiscardFwdTSN3_6, sfEatFwdTSN3_6,
+		sfEatFwdTSN3_6, sfEatFwdTSNFast9_2, sfDiscardFwdTSN3_6, sfDiscardFwdTSN3_6)
 	row(evUnknownChunk, sfTAbort8_4_8, sfUnknownChunk3_2, sfUnknownChunk3_2, sfUnknownChunk3_2,
 		sfUnknownChunk3_2, sfUnknownChunk3_2, sfUnknownChunk3_2, sfUnknownChunk3_2)
 

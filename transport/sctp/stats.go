@@ -99,6 +99,13 @@ type AssocStats struct {
 	// NotificationsDropped counts notifications dropped because the
 	// reader let too many wait.
 	NotificationsDropped tcpip.StatCounter
+	// AbandonedChunks and AbandonedMessages count the DATA chunks and
+	// messages given up by their PR-SCTP policy (RFC 3758 3.4);
+	// ForwardTSNsReceived the FORWARD TSN chunks that moved our
+	// cumulative TSN (RFC 3758 3.6).
+	AbandonedChunks     tcpip.StatCounter
+	AbandonedMessages   tcpip.StatCounter
+	ForwardTSNsReceived tcpip.StatCounter
 }
 
 // ChunkCounts counts chunks by type. Each association has two, so they

@@ -81,6 +81,7 @@ type inMessage struct {
 	size      int  // bytes of user data in the list, read ones included
 	read      int  // bytes already handed to the reader
 	complete  bool // the E fragment is in
+	aborted   bool // partial delivery ended without it (RFC 3758 3.6)
 	off       int  // bytes of first already read
 }
 
@@ -234,6 +235,7 @@ type readMsgInfo struct {
 	sid, ssn  uint16
 	ppid, tsn uint32
 	unordered bool
+	aborted   bool // the message ends incomplete (RFC 3758 3.6)
 }
 
 // read copies up to count bytes of the next message into dst (count < 0:
@@ -246,7 +248,7 @@ func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, 
 	if m == nil {
 		return readMsgInfo{}, 0, false, nil
 	}
-	info := readMsgInfo{sid: m.sid, ssn: m.ssn, ppid: m.ppid, tsn: m.tsn, unordered: m.unordered}
+	info := readMsgInfo{sid: m.sid, ssn: m.ssn, ppid: m.ppid, tsn: m.tsn, unordered: m.unordered, aborted: m.aborted}
 	want := m.size - m.read
 	if count >= 0 && count < want {
 		want = count

@@ -32,6 +32,7 @@ var optSizes = map[string]optSize{
 	"SCTP_ADAPTATION_LAYER": {4, false, 0}, "SCTP_FRAGMENT_INTERLEAVE": {4, false, 0},
 	"SCTP_AUTOCLOSE": {4, false, 0}, "SCTP_DISABLE_FRAGMENTS": {4, false, 0},
 	"SCTP_PARTIAL_DELIVERY_POINT": {4, false, 0}, "SCTP_INITMSG": {8, true, 0}, "SCTP_NODELAY": {4, false, 0},
+	"SCTP_DEFAULT_PRINFO": {12, true, 0},
 }
 
 // optLenBad reports whether setsockopt's optlen is one the platform
@@ -125,6 +126,14 @@ func (r *run) setAssocOption(s *socket, opt string, v script.Value) (outcome, er
 		}
 		p.info.AssocID = 0
 		if te := ep.SetDefaultSendInfo(p.info); te != nil {
+			return fail(te), nil
+		}
+	case "SCTP_DEFAULT_PRINFO":
+		var p sendParams
+		if err := r.prInfo(&p, st); err != nil {
+			return outcome{}, err
+		}
+		if te := ep.SetDefaultPRInfo(sctp.PRInfo{Policy: p.info.PRPolicy, Value: p.info.PRValue}); te != nil {
 			return fail(te), nil
 		}
 	case "SCTP_CONTEXT":
@@ -221,6 +230,11 @@ func (r *run) getAssocOption(s *socket, opt string, v script.Value) (any, outcom
 		return int64(ep.FragmentInterleave()), outcome{}, nil
 	case "SCTP_CONTEXT":
 		return assocValue(v, int64(ep.DefaultSendInfo().Context)), outcome{}, nil
+	case "SCTP_DEFAULT_PRINFO":
+		pi := ep.DefaultPRInfo()
+		return outStruct{
+			"pr_policy": r.prPolicyValue(pi.Policy), "pr_value": int64(pi.Value), "pr_assoc_id": anyValue{},
+		}, outcome{}, nil
 	case "SCTP_DEFAULT_SNDINFO", "SCTP_DEFAULT_SEND_PARAM":
 		si := ep.DefaultSendInfo()
 		fl := int64(0)

@@ -145,10 +145,8 @@ func (r *run) sndinfo(p *sendParams, v script.Value) error {
 			p.info.Context = uint32(x)
 		case "assoc_id":
 			p.info.AssocID = sctp.AssocID(x)
-		case "timetolive", "pr_value":
-			if x != 0 {
-				return unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
-			}
+		case "timetolive":
+			p.info.TTL = msDur(x) // RFC 3758 4.1 timed reliability
 		}
 	}
 	return nil
@@ -185,7 +183,7 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 					t, _ := field(s, "cmsg_type")
 					if name(t) == "SCTP_PRINFO" {
 						ds, _ := d.(*script.Struct)
-						if err := r.prNone(ds); err != nil {
+						if err := r.prInfo(&p, ds); err != nil {
 							return p, err
 						}
 						continue
@@ -219,9 +217,7 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 				return p, err
 			}
 		}
-		if ttl != 0 {
-			return p, unsupported("PR-SCTP (RFC 3758): a message lifetime (RFC 3758)")
-		}
+		p.info.TTL = msDur(ttl) // RFC 3758 4.1 timed reliability
 		err = r.applyFlags(&p, c.arg(6))
 	case "sctp_send":
 		// (sd, msg, len, sinfo, flags)
@@ -253,7 +249,7 @@ func (r *run) sendArgs(c *call) (sendParams, error) {
 			err = r.sndinfo(&p, info)
 		case "SCTP_SENDV_PRINFO":
 			s, _ := info.(*script.Struct)
-			if err := r.prNone(s); err != nil {
+			if err := r.prInfo(&p, s); err != nil {
 				return p, err
 			}
 		case "SCTP_SENDV_SPA":
@@ -561,16 +557,38 @@ func (r *run) checkRecvInfo(c *call, s *socket, info sctp.RecvInfo) error {
 	return nil
 }
 
-// prNone accepts an sctp_prinfo whose policy is SCTP_PR_SCTP_NONE.
-func (r *run) prNone(s *script.Struct) error {
+// prInfo takes an sctp_prinfo (RFC 6458 5.3.7, RFC 7496 4): the policy
+// and its value into the message's SendInfo.
+func (r *run) prInfo(p *sendParams, s *script.Struct) error {
 	pol, ok := field(s, "pr_policy")
 	if !ok || script.IsWildcard(pol) {
 		return nil
 	}
-	if v, ok := r.intOf(pol); ok && v == 0 {
-		return nil
+	v, _ := r.intOf(pol)
+	c := r.consts.names
+	switch v {
+	case 0:
+		p.info.PRPolicy = sctp.PRNone
+	case c["SCTP_PR_SCTP_TTL"]:
+		p.info.PRPolicy = sctp.PRTTL
+	case c["SCTP_PR_SCTP_RTX"]:
+		p.info.PRPolicy = sctp.PRRtx
+	default:
+		return unsupported("PR-SCTP (RFC 3758): SCTP_PRINFO policy %s", script.FormatValue(pol))
 	}
-	return unsupported("PR-SCTP (RFC 3758): SCTP_PRINFO policy %s", script.FormatValue(pol))
+	p.info.PRValue = uint32(r.member(s, "pr_value"))
+	return nil
+}
+
+// prPolicyValue is the platform's number for a policy.
+func (r *run) prPolicyValue(pol sctp.PRPolicy) int64 {
+	switch pol {
+	case sctp.PRTTL:
+		return r.consts.names["SCTP_PR_SCTP_TTL"]
+	case sctp.PRRtx:
+		return r.consts.names["SCTP_PR_SCTP_RTX"]
+	}
+	return 0
 }
 
 // checkDest takes an SCTP_DSTADDRV4/V6 cmsg (RFC 6458 5.3.9): the

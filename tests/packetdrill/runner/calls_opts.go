@@ -26,7 +26,6 @@ var optionFeature = map[string]string{
 	"SCTP_RESET_STREAMS":          "RECONFIG (RFC 6525)",
 	"SCTP_RESET_ASSOC":            "RECONFIG (RFC 6525)",
 	"SCTP_ADD_STREAMS":            "RECONFIG (RFC 6525)",
-	"SCTP_DEFAULT_PRINFO":         "PR-SCTP (RFC 3758)",
 	"SCTP_AUTO_ASCONF":            "ASCONF (RFC 5061)",
 	"SCTP_SET_PEER_PRIMARY_ADDR":  "ASCONF (RFC 5061)",
 	"SCTP_INTERLEAVING_SUPPORTED": "I-DATA (RFC 8260)",
@@ -44,7 +43,7 @@ var served = map[string]bool{
 	"SCTP_DEFAULT_SNDINFO": true, "SCTP_DEFAULT_SEND_PARAM": true, "SCTP_ADAPTATION_LAYER": true,
 	"SCTP_FRAGMENT_INTERLEAVE": true, "SCTP_AUTOCLOSE": true, "SCTP_CONTEXT": true,
 	"SCTP_GET_ASSOC_NUMBER": true, "SCTP_GET_ASSOC_ID_LIST": true, "SCTP_I_WANT_MAPPED_V4_ADDR": true,
-	"SCTP_RECVNXTINFO": true, "SCTP_USE_EXT_RCVINFO": true,
+	"SCTP_RECVNXTINFO": true, "SCTP_USE_EXT_RCVINFO": true, "SCTP_DEFAULT_PRINFO": true,
 }
 
 // checkSockopt is the static check of getsockopt and setsockopt: the option
@@ -241,7 +240,7 @@ func (r *run) sysGetsockopt(c *call) (outcome, error) {
 		val = v
 	case "SCTP_RTOINFO", "SCTP_ASSOCINFO", "SCTP_DELAYED_SACK", "SCTP_MAXSEG", "SCTP_MAX_BURST",
 		"SCTP_DISABLE_FRAGMENTS", "SCTP_PARTIAL_DELIVERY_POINT", "SCTP_DEFAULT_SNDINFO", "SCTP_DEFAULT_SEND_PARAM",
-		"SCTP_ADAPTATION_LAYER", "SCTP_FRAGMENT_INTERLEAVE", "SCTP_AUTOCLOSE", "SCTP_CONTEXT":
+		"SCTP_ADAPTATION_LAYER", "SCTP_FRAGMENT_INTERLEAVE", "SCTP_AUTOCLOSE", "SCTP_CONTEXT", "SCTP_DEFAULT_PRINFO":
 		v, out, err := r.getAssocOption(s, opt, c.arg(3))
 		if err != nil || out.ret != 0 {
 			return out, err

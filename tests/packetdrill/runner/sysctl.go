@@ -17,8 +17,6 @@ import (
 // extensionSysctls are switches of extensions we lack, by name suffix.
 var extensionSysctls = map[string]string{
 	"ecn_enable":      "ECN",
-	"pr_enable":       "PR-SCTP (RFC 3758)",
-	"prsctp_enable":   "PR-SCTP (RFC 3758)",
 	"asconf_enable":   "ASCONF (RFC 5061)",
 	"addip_enable":    "ASCONF (RFC 5061)",
 	"auth_enable":     "AUTH (RFC 4895)",
@@ -80,6 +78,10 @@ func (r *run) setSysctl(key, val string) error {
 	n, err := strconv.ParseInt(val, 0, 64)
 	if err != nil {
 		return unsupported("sysctl: %s=%s", key, val)
+	}
+	if short == "pr_enable" || short == "prsctp_enable" {
+		r.opts.DisablePRSCTP = n == 0 // PR-SCTP (RFC 3758), on by default
+		return nil
 	}
 	if feat, ok := extensionSysctls[short]; ok {
 		if n != 0 {

@@ -3,9 +3,8 @@ package header
 import "encoding/binary"
 
 // This file holds the layouts of Partial Reliability (RFC 3758): the
-// FORWARD TSN chunk and the Forward-TSN-Supported parameter. They are wire
-// layouts only: the protocol does not implement PR-SCTP yet, so it neither
-// sends these nor acts on them.
+// FORWARD TSN chunk and the Forward-TSN-Supported parameter (the protocol's
+// use of them is in transport/sctp/prsctp*.go).
 
 // FORWARD TSN chunk layout (RFC 3758 3.2).
 const (
