@@ -230,7 +230,7 @@ func (e *Endpoint) DelayedSack() DelayedSack {
 }
 
 // SetMaxBurst sets Max.Burst (SCTP_MAX_BURST, RFC 9260 6.1 D); 0 turns
-// burst mitigation off (RFC 6458 8.1.24).
+// burst mitigation off (RFC 6458 SCTP_MAX_BURST).
 func (e *Endpoint) SetMaxBurst(n int) tcpip.Error {
 	if n < 0 {
 		return errBadOption

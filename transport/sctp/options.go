@@ -73,8 +73,8 @@ type Options struct {
 	// put in flight beyond what is outstanding (RFC 9260 6.1 D, 16).
 	// Default 4.
 	MaxBurst int
-	// NoMaxBurst turns burst mitigation off (SCTP_MAX_BURST 0, RFC 6458
-	// 8.1.24): a send may fill the congestion window at once.
+	// NoMaxBurst turns burst mitigation off (RFC 6458 SCTP_MAX_BURST
+	// 0): a send may fill the congestion window at once.
 	NoMaxBurst bool
 	// DisablePRSCTP leaves the Forward-TSN-Supported parameter out of
 	// our INIT and INIT ACK: no partial reliability (RFC 3758 3.3). By

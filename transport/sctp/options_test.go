@@ -650,7 +650,7 @@ func TestOptionMaxBurst(t *testing.T) {
 	e := newTestEnv(t, 119, Options{}, sctptest.LinkConfig{})
 	ep, _ := e.newEP(e.a)
 	require.Equal(t, 4, ep.MaxBurst(), "RFC 9260 16 default")
-	require.Nil(t, ep.SetMaxBurst(0), "RFC 6458 8.1.24: 0 turns burst mitigation off")
+	require.Nil(t, ep.SetMaxBurst(0), "RFC 6458 SCTP_MAX_BURST: 0 turns burst mitigation off")
 	require.Zero(t, ep.MaxBurst())
 	requireBadOption(t, ep.SetMaxBurst(-3), "negative Max.Burst")
 	require.Nil(t, ep.SetMaxBurst(2))
