@@ -162,3 +162,16 @@ func BenchmarkBulk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSmall is figure 2's SCTP side alone (64-byte messages, one
+// association, the Nagle-like bundling on), for profiles of the
+// per-message path without UDP's rounds in between.
+func BenchmarkSmall(b *testing.B) {
+	const size = 64
+	bp := newBulkPair(b, ProtocolNumber)
+	defer bp.close()
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	bp.run(b, b.N*size, size)
+}

@@ -202,15 +202,29 @@ func (a *association) sendMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Er
 		a.mu.Unlock()
 		return 0, &tcpip.ErrWouldBlock{}
 	}
-	// The one copy of the payload on the way out.
-	v := buffer.NewViewSize(n)
-	if _, err := io.ReadFull(p, v.AsSlice()); err != nil {
-		v.Release()
-		a.mu.Unlock()
-		return 0, &tcpip.ErrBadBuffer{}
-	}
 	sc := sendScratchPool.Get().(*sendScratch)
-	sc.msg = outMessage{v: v, info: info, pin: pin}
+	sc.msg = outMessage{info: info, pin: pin}
+	// The one copy of the payload on the way out (a small message's
+	// into the scratch, then the chunk: outqueue_inline.go).
+	if n <= outInlineMax {
+		sc.msg.small = sc.small[:n]
+		if _, err := io.ReadFull(p, sc.msg.small); err != nil {
+			sc.msg = outMessage{}
+			sendScratchPool.Put(sc)
+			a.mu.Unlock()
+			return 0, &tcpip.ErrBadBuffer{}
+		}
+	} else {
+		v := buffer.NewViewSize(n)
+		if _, err := io.ReadFull(p, v.AsSlice()); err != nil {
+			v.Release()
+			sc.msg = outMessage{}
+			sendScratchPool.Put(sc)
+			a.mu.Unlock()
+			return 0, &tcpip.ErrBadBuffer{}
+		}
+		sc.msg.v = v
+	}
 	sc.ev = event{typ: evPrmSend, msg: &sc.msg}
 	d := a.runLocked(&sc.ev)
 	sc.ev, sc.msg = event{}, outMessage{}

@@ -10,9 +10,12 @@ import (
 // outMessage is a user message on its way into the outqueue: the one copy
 // of its payload, taken from the writer, and where it goes.
 type outMessage struct {
-	v    *buffer.View
-	info SendInfo
-	pin  *transport // ADDR_OVER: the path the user chose, or nil
+	v *buffer.View
+	// small is a message of at most outInlineMax bytes, in place of v
+	// (outqueue_inline.go).
+	small []byte
+	info  SendInfo
+	pin   *transport // ADDR_OVER: the path the user chose, or nil
 }
 
 // outChunk is one DATA chunk of the outqueue. Its payload is a view of the
@@ -48,6 +51,11 @@ type outChunk struct {
 	// memory: keeping it costs nothing.
 	msg    *buffer.View
 	mstart uint32 // TSN of the message's B fragment (on the E fragment)
+	// own holds the payload of a small message's only chunk when v is
+	// nil, a piece of the outqueue's slab; inlMsg says it is also the
+	// whole message, held as msg would be (outqueue_inline.go).
+	own    []byte
+	inlMsg bool
 	// pr is the message's partial reliability policy; abandoned is set
 	// once the sender gave up on the chunk (RFC 3758 3.4, prsctp.go).
 	pr        prChunk
@@ -99,6 +107,9 @@ type outqueue struct {
 	rttPath   *transport
 
 	free []*outChunk
+	// slab is where small messages' payloads are carved from, slabBase
+	// the whole block (outqueue_inline.go).
+	slab, slabBase []byte
 
 	// failed holds the messages of a failed association for
 	// UnsentMessages.
@@ -206,6 +217,16 @@ func (q *outqueue) pushSSN(m *outMessage, mtu int, ssn uint16) {
 	if m.info.Unordered {
 		flags |= header.DataFlagUnordered
 	}
+	if m.v == nil {
+		if len(m.small) <= max {
+			q.pushInline(m, ssn, flags|header.DataFlagBeginning|header.DataFlagEnd)
+			m.small = nil
+			return
+		}
+		// Fragments (a tiny SCTP_MAXSEG): cut from a view as usual.
+		m.v = buffer.NewViewWithData(append([]byte(nil), m.small...))
+		m.small = nil
+	}
 	total := m.v.Size()
 	start := q.nextTSN
 	for off := 0; off < total; {
@@ -261,6 +282,7 @@ func (q *outqueue) refragment(mtu int) {
 	var start uint32
 	haveStart := false
 	for _, c := range old {
+		c.toView()
 		if c.flags&header.DataFlagBeginning != 0 {
 			start, haveStart = q.nextTSN, true
 		}
@@ -353,12 +375,12 @@ func (q *outqueue) drop(keep bool) {
 func (q *outqueue) collectUnsent() {
 	first := q.unsentTSN()
 	add := func(c *outChunk, inflight bool) {
-		if c.msg == nil {
+		if !c.hasMessage() {
 			return
 		}
 		q.failed = append(q.failed, UnsentMessage{
 			Info: SendInfo{Stream: c.sid, PPID: c.ppid, Unordered: c.flags&header.DataFlagUnordered != 0, Context: c.ctx},
-			Data: append([]byte(nil), c.msg.AsSlice()...),
+			Data: append([]byte(nil), c.message()...),
 			Sent: inflight || tsnLT(c.mstart, first),
 		})
 	}

@@ -184,12 +184,12 @@ func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
 	binary.BigEndian.PutUint16(h[10:], c.ssn)
 	binary.BigEndian.PutUint32(h[12:], c.ppid)
 	p.lastData = h
-	if shareDataPayloads && c.size >= sharePayloadMin {
+	if shareDataPayloads && c.size >= sharePayloadMin && c.v != nil {
 		p.pieces = append(p.pieces, p.tail, c.v.Clone())
 		p.tail = nil
 		p.n += c.size
 	} else {
-		copy(p.space(c.size), c.v.AsSlice())
+		copy(p.space(c.size), c.payload())
 	}
 	if pad := header.PaddedLen(l) - l; pad > 0 {
 		clear(p.space(pad))

@@ -232,7 +232,7 @@ func (a *association) prAbandonMessage(tsn uint32) {
 		clear(q.queue)
 		q.queue, q.qhead = q.queue[:0], 0
 	}
-	if last == nil || last.msg == nil {
+	if last == nil || !last.hasMessage() {
 		return // reported already (or its end was acknowledged)
 	}
 	a.stats.AbandonedMessages.Increment()
@@ -240,13 +240,12 @@ func (a *association) prAbandonMessage(tsn uint32) {
 		a.note(&SendFailed{
 			ID:   a.id,
 			Info: SendInfo{Stream: last.sid, PPID: last.ppid, Unordered: last.flags&header.DataFlagUnordered != 0, Context: last.ctx},
-			Data: append([]byte(nil), last.msg.AsSlice()...),
+			Data: append([]byte(nil), last.message()...),
 			Sent: sent,
 		})
 	}
 	// Not handed back again by UnsentMessages.
-	last.msg.Release()
-	last.msg = nil
+	last.dropMessage()
 }
 
 // abandon gives up on c: it is no longer outstanding (RFC 3758 3.5 A2),

@@ -44,8 +44,9 @@ func (a *association) runPlain(typ eventType) disposition {
 // through the state table's indirect calls; pooled, a send allocates
 // nothing but its payload.
 type sendScratch struct {
-	ev  event
-	msg outMessage
+	ev    event
+	msg   outMessage
+	small [outInlineMax]byte // a small message's bytes (sendMsg)
 }
 
 var sendScratchPool = sync.Pool{New: func() any { return new(sendScratch) }}
