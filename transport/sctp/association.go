@@ -246,7 +246,11 @@ func (a *association) runLocked(ev *event) disposition {
 	if a.dead {
 		return dispDeleted
 	}
-	if ev.now == 0 {
+	if ev.now == 0 && (ev.typ == evInit || ev.typ == evCookieEcho) {
+		// The wall clock is for State Cookies (their creation and
+		// staleness, RFC 9260 5.1.3); packets bring it from the demux.
+		// Reading it for every send and read cost 5% of a small
+		// message's CPU.
 		ev.now = a.p.stack.Clock().Now().UnixNano()
 	}
 	// The context and command list live in pooled frames (a state

@@ -214,6 +214,6 @@ type event struct {
 	addr tcpip.Address
 
 	// now is the time of the event on the stack's clock (wall clock, for
-	// cookie lifetimes).
+	// cookie lifetimes): set for arriving chunks, 0 for other events.
 	now int64
 }
