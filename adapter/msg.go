@@ -3,6 +3,7 @@ package adapter
 import (
 	"bytes"
 	"io"
+	"sync"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/waiter"
@@ -110,10 +111,14 @@ func (c *Conn) read(op string, b []byte) (int, RecvInfo, error) {
 		ri sctp.RecvInfo
 		n  int
 	)
+	// The endpoint writes through an io.Writer: a pooled one, as a local
+	// would escape to the heap on every read.
+	w := sliceWriters.Get().(*tcpip.SliceWriter)
+	defer func() { *w = nil; sliceWriters.Put(w) }()
 	err := c.retry(waiter.ReadableEvents, c.rd, func() tcpip.Error {
-		w := tcpip.SliceWriter(b)
+		*w = tcpip.SliceWriter(b)
 		var terr tcpip.Error
-		ri, n, terr = c.ep.ReadMsg(&w, len(b))
+		ri, n, terr = c.ep.ReadMsg(w, len(b))
 		return terr
 	})
 	if err == io.EOF {
@@ -136,15 +141,18 @@ func (c *Conn) read(op string, b []byte) (int, RecvInfo, error) {
 
 func (c *Conn) write(op string, b []byte, si sctp.SendInfo) (int, error) {
 	var (
-		r             bytes.Reader
 		n             int64
 		invalidStream bool
 	)
+	// The endpoint reads through a tcpip.Payloader: a pooled reader, as a
+	// local would escape to the heap on every write.
+	r := bytesReaders.Get().(*bytes.Reader)
+	defer func() { r.Reset(nil); bytesReaders.Put(r) }()
 	err := c.retry(waiter.WritableEvents, c.wd, func() tcpip.Error {
 		// Each try sends the whole message afresh.
 		r.Reset(b)
 		var terr tcpip.Error
-		n, terr = c.ep.WriteMsg(&r, si)
+		n, terr = c.ep.WriteMsg(r, si)
 		if _, ok := terr.(*tcpip.ErrInvalidOptionValue); ok {
 			// The only option of a message is its stream.
 			invalidStream = true
@@ -159,3 +167,10 @@ func (c *Conn) write(op string, b []byte, si sctp.SendInfo) (int, error) {
 	}
 	return int(n), nil
 }
+
+// Pools of the reader and writer the endpoint's WriteMsg and ReadMsg take
+// (interfaces, so a local one would be allocated per message).
+var (
+	bytesReaders = sync.Pool{New: func() any { return new(bytes.Reader) }}
+	sliceWriters = sync.Pool{New: func() any { return new(tcpip.SliceWriter) }}
+)
