@@ -1,6 +1,9 @@
 package sctp
 
 import (
+	"maps"
+	"slices"
+
 	"gvisor.dev/gvisor/pkg/tcpip"
 	gheader "gvisor.dev/gvisor/pkg/tcpip/header"
 
@@ -50,8 +53,13 @@ func addrScopeOK(l, peer tcpip.Address) bool {
 // localAddrsFor returns the addresses an association to peer may announce:
 // the endpoint's bound ones, or for a wildcard bind every address of the
 // stack in families fam. At most maxPeerAddrs.
+//
+// The list is shared, never changed in place: the associations of a port
+// mostly have the same one, and copies of it would be a good part of an
+// idle association's memory.
 func (p *protocol) localAddrsFor(bound []tcpip.Address, fam addrFamilies, peer tcpip.Address) []tcpip.Address {
-	var out []tcpip.Address
+	var buf [maxPeerAddrs]tcpip.Address
+	out := buf[:0]
 	add := func(l tcpip.Address) {
 		if len(out) < maxPeerAddrs && familyOf(l)&fam != 0 && addrScopeOK(l, peer) {
 			out = append(out, l)
@@ -61,14 +69,30 @@ func (p *protocol) localAddrsFor(bound []tcpip.Address, fam addrFamilies, peer t
 		for _, l := range bound {
 			add(l)
 		}
-		return out
+		return p.sharedAddrs(out)
 	}
-	for _, nic := range p.stack.NICInfo() {
-		for _, pa := range nic.ProtocolAddresses {
+	// In the order of the NICs, so that the lists of a stack agree.
+	nics := p.stack.NICInfo()
+	for _, id := range slices.Sorted(maps.Keys(nics)) {
+		for _, pa := range nics[id].ProtocolAddresses {
 			add(pa.AddressWithPrefix.Address)
 		}
 	}
-	return out
+	return p.sharedAddrs(out)
+}
+
+// sharedAddrs returns the last list made if it equals l, else a copy of l,
+// which becomes the last.
+func (p *protocol) sharedAddrs(l []tcpip.Address) []tcpip.Address {
+	if len(l) == 0 {
+		return nil
+	}
+	if last := p.lastAddrs.Load(); last != nil && slices.Equal(*last, l) {
+		return *last
+	}
+	c := slices.Clone(l)
+	p.lastAddrs.Store(&c)
+	return c
 }
 
 // addrParamsLen is the room the address parameters of addrs take.
@@ -101,20 +125,47 @@ func putAddrParams(b []byte, addrs []tcpip.Address) int {
 	return n
 }
 
-// addPeerAddrs makes a path of every address the peer announced, besides
-// the one set-up ran on: UNCONFIRMED until a heartbeat confirms it
-// (RFC 9260 5.4 rule 3). src is where the INIT or INIT ACK came from: an
-// address of the peer as well (5.1.2).
+// addPeerAddrs makes a path of every address the peer announced
+// (announced, at most maxPeerAddrs), besides the one set-up ran on:
+// UNCONFIRMED until a heartbeat confirms it (RFC 9260 5.4 rule 3). src is
+// where the INIT or INIT ACK came from: an address of the peer as well
+// (5.1.2).
 //
 // +checklocks:a.mu
-func (a *association) addPeerAddrs(src tcpip.Address) {
+func (a *association) addPeerAddrs(announced []tcpip.Address, src tcpip.Address) {
 	if src.Len() != 0 && !src.Unspecified() {
 		a.addPath(src, PathUnconfirmed)
 	}
-	for _, ad := range a.peerAddrs {
+	for _, ad := range announced {
 		if ad.Unspecified() || a.families&familyOf(ad) == 0 {
 			continue
 		}
 		a.addPath(ad, PathUnconfirmed)
+	}
+	// An address that became a path is known by its path (paths stay):
+	// peerAddrs keeps only the others, for the checks of RFC 9260 5.2.1
+	// and 5.2.2, which look at both.
+	var rest [maxPeerAddrs]tcpip.Address
+	n := 0
+	for _, ad := range announced {
+		if a.pathFor(ad) == nil && n < len(rest) {
+			rest[n] = ad
+			n++
+		}
+	}
+	a.setPeerAddrs(rest[:n])
+}
+
+// setPeerAddrs keeps a copy of peer as the peer's announced addresses.
+//
+// +checklocks:a.mu
+func (a *association) setPeerAddrs(peer []tcpip.Address) {
+	if len(peer) == 0 && a.rare == nil {
+		return
+	}
+	x := a.x()
+	x.peerAddrs = append(x.peerAddrs[:0], peer...)
+	if len(x.peerAddrs) == 0 {
+		x.peerAddrs = nil
 	}
 }

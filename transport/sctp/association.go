@@ -22,7 +22,6 @@ type association struct {
 	p   *protocol
 	dmx *demux
 	ep  *Endpoint // the user's endpoint; never nil
-	id  AssocID
 
 	mu sync.Mutex
 
@@ -43,6 +42,7 @@ type association struct {
 	localAddr tcpip.Address
 	localPort uint16
 	peerPort  uint16
+	id        AssocID
 
 	// paths holds one transport per peer address (RFC 9260 6.4); primary
 	// is the one the user (or set-up) chose, where data goes while it is
@@ -54,16 +54,15 @@ type association struct {
 	localAddrs []tcpip.Address
 	wildcard   bool         // the endpoint has a wildcard bind
 	families   addrFamilies // the address families the endpoint may use
+	// timersArmed has a bit per armed timer (timerArmed).
+	timersArmed uint8
 	// errorCount is the association's overall error counter (RFC 9260 8.1).
-	errorCount int
+	errorCount int32
 	// sackPath is where the last DATA came from: SACKs go back there
 	// (RFC 9260 6.4).
 	sackPath   *transport
-	pathEvents []PathEvent
+	pathEvents []pathNote
 
-	// Notifications (notify.go): the types subscribed, those waiting.
-	events EventMask
-	notes  []pendingNote
 	// peerAdapt is the peer's Adaptation Layer Indication, if
 	// hasPeerAdapt; adapt ours, sent if hasAdapt (RFC 5061 4.2.6).
 	peerAdapt, adapt       uint32
@@ -71,19 +70,13 @@ type association struct {
 	// prsctp is set when both sides announced Forward-TSN-Supported:
 	// PR-SCTP is in use (RFC 3758 3.3).
 	prsctp bool
-	// autoclose shuts the association down after that long without user
-	// data (SCTP_AUTOCLOSE, one-to-many); 0 never.
-	autoclose time.Duration
 	// dryNoted is set once SENDER_DRY was reported for the current dry
 	// spell.
 	dryNoted bool
-	// keys are the demux entries of the association; guarded by dmx.mu.
-	keys []peerKey
-
-	// peerAddrs are the addresses the peer announced in its INIT or INIT
-	// ACK, besides the first path's (RFC 9260 5.2.1, 5.2.2: a restart may
-	// not add any).
-	peerAddrs []tcpip.Address
+	// events are the notification types subscribed (notify.go).
+	events EventMask
+	// rare is what few associations need, made on first need (x).
+	rare *assocRare
 
 	myVtag, peerVtag        uint32
 	localTieTag, peerTieTag uint32 // RFC 9260 5.2.2
@@ -93,16 +86,10 @@ type association struct {
 	outStreams, inStreams uint16 // negotiated
 	rcvbuf, sndbuf        int
 
-	// Set-up.
-	initRetries    int
-	maxInitRetries int
-	maxInitTimeout time.Duration
-	t1rto          time.Duration
-	cookie         []byte // the peer's State Cookie, echoed
-	unrecParams    []byte // parameters of the INIT ACK to report (3.2.1)
-	preserve       uint32 // Cookie Preservative for the next INIT, ms
+	// Set-up: what an active open needs until ESTABLISHED (su).
+	setup *assocSetup
 
-	timers [numTimers]assocTimer
+	timers [numTimers]*assocTimer
 
 	out outqueue
 	in  tsnMap
@@ -110,24 +97,25 @@ type association struct {
 
 	// SACK policy (RFC 9260 6.2): a SACK for every second packet with
 	// DATA, at once on gaps and duplicates, else after SACK.Delay.
-	pktsUnacked int
+	pktsUnacked int32
 	sackNow     bool
 	sackDue     bool
 	dataSeen    bool // a DATA chunk has arrived (the first is SACKed at once)
 	lastRwnd    uint32
-	gapScratch  []header.GapAckBlock
+	preserve    uint32 // Cookie Preservative for the next INIT, ms
 
 	// inPacket is set while the chunks of a received packet run;
 	// flushWanted asks for transmit at its end (after the SACK).
 	inPacket    bool
 	flushWanted bool
 	// nodelay turns off the Nagle-like coalescing of small messages.
-	nodelay bool
+	nodelay  bool
+	flushing bool // unlockAndFlush is writing packets
+	// depth is the nesting of runLocked.
+	depth int32
 
-	pb       packetBuilder
-	txbuf    []sealedPacket
-	flushing bool
-	notify   waiter.EventMask
+	pb     packetBuilder
+	notify waiter.EventMask
 
 	// What the user sees.
 	err        tcpip.Error // terminal error, if the association failed
@@ -136,15 +124,51 @@ type association struct {
 	peerClosed bool        // the peer shut down: EOF after queued data
 	closedOK   bool        // shut down gracefully
 	abortCause header.CauseCode
-	abortInfo  []byte
 	hasAbort   bool
-	restarts   int
 
 	stats AssocStats
+}
 
-	// Scratch for running events without allocating (runLocked).
-	depth   int
-	chunkEv event
+// assocRare is the part of the TCB few associations need: an idle
+// association has none.
+type assocRare struct {
+	// notes are the notifications waiting for the reader (notify.go).
+	notes []pendingNote
+	// peerAddrs are the addresses the peer announced in its INIT or INIT
+	// ACK, besides the first path's, that are not paths (RFC 9260 5.2.1,
+	// 5.2.2: a restart may not add any).
+	peerAddrs []tcpip.Address
+	// abortInfo is the information of the first cause of the peer's
+	// ABORT (RFC 9260 9.1).
+	abortInfo []byte
+	// autoclose shuts the association down after that long without user
+	// data (SCTP_AUTOCLOSE, one-to-many); 0 never.
+	autoclose time.Duration
+	restarts  int // peer restarts (RFC 9260 5.2.4 A)
+}
+
+// noRare is what r returns for an association without its rare part.
+var noRare assocRare
+
+// r returns the association's rare part for reading: never to be written
+// through.
+//
+// +checklocks:a.mu
+func (a *association) r() *assocRare {
+	if a.rare == nil {
+		return &noRare
+	}
+	return a.rare
+}
+
+// x returns the association's rare part for writing, made on first need.
+//
+// +checklocks:a.mu
+func (a *association) x() *assocRare {
+	if a.rare == nil {
+		a.rare = new(assocRare)
+	}
+	return a.rare
 }
 
 // smFrame is the scratch one level of runLocked uses.
@@ -178,17 +202,11 @@ func (p *protocol) newAssociation(dmx *demux, ep *Endpoint, r *stack.Route, loca
 	a.paths = append(a.paths, t)
 	a.primary = t
 	a.sackPath = t
-	a.t1rto = p.opts.RTOInitial
-	a.maxInitRetries = p.opts.MaxInitRetransmits
-	a.maxInitTimeout = p.opts.RTOMax
 	a.wantOut = p.opts.OutStreams
 	a.maxIn = p.opts.MaxInStreams
 	a.pb.init(t.pmtu, localPort, peerPort)
 	a.pb.to(t)
-	a.pb.sent = func(t header.ChunkType) {
-		p.stats.ChunksSent[t].Increment()
-		a.stats.ChunksSent.Of(t).Increment()
-	}
+	a.pb.pstats, a.pb.astats = &p.stats, &a.stats
 	p.assocCount.Add(1)
 	return a
 }
@@ -207,6 +225,9 @@ func (a *association) setState(s State) {
 		a.p.stats.AssociationsByState[s].Increment()
 	}
 	a.state = s
+	if s == StateEstablished {
+		a.setupDone()
+	}
 }
 
 // timerDuration is how long timer id runs from now.
@@ -216,7 +237,7 @@ func (a *association) timerDuration(id timerID) time.Duration {
 	o := a.o
 	switch id {
 	case timerT1Init, timerT1Cookie:
-		return a.t1rto
+		return a.su().t1rto
 	case timerT5ShutdownGuard:
 		return 5 * o.RTOMax // RFC 9260 9.2: suggested 5 x RTO.Max
 	case timerHeartbeat:
@@ -233,7 +254,7 @@ func (a *association) timerDuration(id timerID) time.Duration {
 	case timerT2Shutdown:
 		return a.dataPath().rto
 	case timerAutoclose:
-		return a.autoclose
+		return a.r().autoclose
 	}
 	return a.primary.rto
 }
@@ -290,18 +311,22 @@ func (a *association) handleChunks(pi *packetInfo, chunks []byte, now int64) {
 func (a *association) handleChunksFrom(pi *packetInfo, chunks []byte, now int64, first bool) {
 	a.stats.PacketsReceived.Increment()
 	a.inPacket = true
+	// The chunks' event escapes through the state table: pooled, not
+	// allocated per chunk nor kept in every TCB.
+	ev := eventPool.Get().(*event)
 	it := header.NewChunkIter(chunks)
 	for c, ok := it.Next(); ok; c, ok = it.Next() {
 		a.stats.ChunksReceived.Of(c.Type()).Increment()
 		a.p.stats.ChunksReceived[c.Type()].Increment()
 		pi.firstChunk = first
 		first = false
-		ev := &a.chunkEv
 		*ev = event{typ: chunkEvent(c.Type()), chunk: c, pkt: pi, now: now}
 		if d := a.runLocked(ev); d != dispContinue {
 			break
 		}
 	}
+	*ev = event{}
+	eventPool.Put(ev)
 	a.inPacket = false
 	if !a.dead {
 		a.afterPacket()
@@ -322,11 +347,11 @@ func (a *association) afterPacket() {
 		return
 	}
 	a.pktsUnacked++
-	if a.sackNow || a.pktsUnacked >= a.o.SackFrequency || a.in.hasGaps() {
+	if a.sackNow || int(a.pktsUnacked) >= a.o.SackFrequency || a.in.hasGaps() {
 		a.sendSack()
 		return
 	}
-	if !a.timers[timerSack].armed {
+	if !a.timerArmed(timerSack) {
 		a.startTimer(timerSack)
 	}
 }
@@ -342,8 +367,8 @@ func (a *association) unlockAndFlush() {
 	if !a.flushing {
 		a.flushing = true
 		for len(a.pb.out) > 0 {
-			a.txbuf = a.pb.take(a.txbuf[:0])
-			pkts := a.txbuf
+			// What is sealed while a.mu is let go goes to new storage.
+			pkts, box := a.pb.detach()
 			for i := range pkts {
 				t := pkts[i].dst
 				if t == nil || t.route == nil {
@@ -377,7 +402,7 @@ func (a *association) unlockAndFlush() {
 			}
 			a.mu.Lock()
 			a.stats.PacketsSent.IncrementBy(uint64(len(pkts)))
-			clear(a.txbuf)
+			putSealed(pkts, box)
 		}
 		a.flushing = false
 	}
@@ -404,9 +429,9 @@ func (a *association) release() {
 	for _, t := range a.paths {
 		t.releaseRoute()
 	}
+	a.dmx.removeAssoc(a) // lock order: a.mu before the demux's
 	a.mu.Unlock()
 	a.p.assocCount.Add(-1)
-	a.dmx.removeAssoc(a)
 	a.dmx.decRef()
 }
 

@@ -20,7 +20,7 @@ func (a *association) processSack(c header.Chunk) {
 	now := a.p.stack.Clock().NowMonotonic()
 	var r sackResult
 	for _, t := range a.paths {
-		t.flightBefore, t.acked = t.flight, 0
+		t.flightBefore, t.acked = int32(t.flight), 0
 	}
 	if c.Type() == header.ChunkShutdown {
 		// A SHUTDOWN acknowledges up to its cumulative TSN; build a
@@ -53,7 +53,7 @@ func (a *association) processSack(c header.Chunk) {
 		}
 		// RFC 9260 7.2.4 note: the cwnd rules for what was
 		// acknowledged first, then the reaction to loss.
-		t.onSackCwnd(t.acked, t.flightBefore, inFR)
+		t.onSackCwnd(int(t.acked), int(t.flightBefore), inFR)
 	}
 	if r.advanced {
 		a.errorCount = 0 // RFC 9260 8.1
@@ -91,7 +91,7 @@ func (a *association) processSack(c header.Chunk) {
 		a.stopTimer(timerT3Rtx)
 	} else if r.advanced {
 		a.startTimer(timerT3Rtx)
-	} else if r.reneged && !a.timers[timerT3Rtx].armed {
+	} else if r.reneged && !a.timerArmed(timerT3Rtx) {
 		a.startTimer(timerT3Rtx) // 6.2.1 D iii
 	}
 	a.checkDrained()
@@ -239,7 +239,7 @@ func (a *association) transmit() {
 					break
 				}
 				if !q.probeDue {
-					if !a.timers[timerT3Rtx].armed {
+					if !a.timerArmed(timerT3Rtx) {
 						a.startTimer(timerT3Rtx)
 					}
 					break
@@ -288,7 +288,7 @@ func (a *association) transmit() {
 		a.pb.setImmediate()
 	}
 	// RFC 9260 6.3.2 R1 and 6.1: T3 runs while data is outstanding.
-	if !a.timers[timerT3Rtx].armed || restartT3 {
+	if !a.timerArmed(timerT3Rtx) || restartT3 {
 		a.startTimer(timerT3Rtx)
 	}
 }

@@ -56,6 +56,28 @@ type PathEvent struct {
 	At tcpip.MonotonicTime
 }
 
+// pathNote is a PathEvent as the association keeps it until PathEvents
+// takes it, in a fifth of a PathEvent's room: the address is its path's
+// (paths are never removed), the port the association's.
+type pathNote struct {
+	at    tcpip.MonotonicTime
+	err   int32
+	typ   PathEventType
+	state PathState
+	path  uint8 // index into paths
+}
+
+// pathEventOf returns the PathEvent of n.
+//
+// +checklocks:a.mu
+func (a *association) pathEventOf(n *pathNote) PathEvent {
+	t := a.paths[n.path]
+	return PathEvent{
+		Type: n.typ, Addr: tcpip.FullAddress{Addr: t.addr, Port: t.port}, State: n.state,
+		Error: int(n.err), At: n.at,
+	}
+}
+
 // PathInfo describes one peer address (RFC 6458 8.2.2
 // SCTP_GET_PEER_ADDR_INFO).
 type PathInfo struct {
@@ -83,8 +105,8 @@ func (t *transport) info(primary bool) PathInfo {
 	pi := PathInfo{
 		Addr: tcpip.FullAddress{Addr: t.addr, Port: t.port}, State: t.state, Primary: primary,
 		Cwnd: t.cwnd, Ssthresh: t.ssthresh, Flight: t.flight, SRTT: t.srtt, RTO: t.rto,
-		MTU: t.pmtu, Errors: t.errorCount, HBInterval: t.hbInterval, HBDisabled: t.hbDisabled,
-		PathMaxRetrans: t.pathMaxRetrans,
+		MTU: t.pmtu, Errors: int(t.errorCount), HBInterval: t.hbInterval, HBDisabled: t.hbDisabled,
+		PathMaxRetrans: int(t.pathMaxRetrans),
 	}
 	if t.route != nil {
 		pi.LocalAddr, pi.NIC = t.route.LocalAddress(), t.route.NICID()
@@ -254,7 +276,7 @@ func (a *association) pathError(t *transport, assoc bool) {
 	case PathActive:
 		if t.errorCount > t.pathMaxRetrans {
 			a.setPathState(t, PathInactive, PathAddrUnreachable)
-		} else if !a.o.DisablePotentiallyFailed && t.errorCount > a.o.PotentiallyFailedMaxRetrans && len(a.paths) > 1 {
+		} else if !a.o.DisablePotentiallyFailed && int(t.errorCount) > a.o.PotentiallyFailedMaxRetrans && len(a.paths) > 1 {
 			// RFC 7829 5.1: leave the path after its first timeouts.
 			a.setPathState(t, PathPotentiallyFailed, PathAddrPotentiallyFailed)
 		}
@@ -325,12 +347,9 @@ func (a *association) pathEvent(t *transport, typ PathEventType) {
 		copy(a.pathEvents, a.pathEvents[1:])
 		a.pathEvents = a.pathEvents[:len(a.pathEvents)-1]
 	}
-	pe := PathEvent{
-		Type: typ, Addr: tcpip.FullAddress{Addr: t.addr, Port: t.port}, State: t.state,
-		Error: t.errorCount, At: a.p.stack.Clock().NowMonotonic(),
-	}
-	a.pathEvents = append(a.pathEvents, pe)
-	a.note(&PeerAddrChange{ID: a.id, PathEvent: pe})
+	n := pathNote{at: a.p.stack.Clock().NowMonotonic(), err: t.errorCount, typ: typ, state: t.state, path: uint8(slices.Index(a.paths, t))}
+	a.pathEvents = append(a.pathEvents, n)
+	a.note(&PeerAddrChange{ID: a.id, PathEvent: a.pathEventOf(&n)})
 }
 
 // minPMTU is the smallest path MTU of the paths that may carry data: DATA

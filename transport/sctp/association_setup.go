@@ -1,6 +1,8 @@
 package sctp
 
 import (
+	"time"
+
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/waiter"
 )
@@ -14,8 +16,7 @@ import (
 // +checklocks:a.mu
 func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	a.peerVtag = ii.tag
-	a.peerAddrs = append(a.peerAddrs[:0], ii.addrs[:ii.naddrs]...)
-	a.addPeerAddrs(src)
+	a.addPeerAddrs(ii.addrs[:ii.naddrs], src)
 	a.peerAdapt, a.hasPeerAdapt = ii.adapt, ii.hasAdapt
 	a.prsctp = ii.fwdTSN && !a.o.DisablePRSCTP // RFC 3758 3.3.2
 	a.peerInitTSN = ii.tsn
@@ -24,18 +25,57 @@ func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 	a.in.init(ii.tsn)
 	a.ulp.init(a.inStreams, a.rcvbuf)
 	a.out.arwnd = ii.arwnd
-	a.cookie = append(a.cookie[:0], ii.cookie...)
-	a.unrecParams = a.unrecParams[:0]
+	su := a.su()
+	su.cookie = append(su.cookie[:0], ii.cookie...)
+	su.unrecParams = su.unrecParams[:0]
 	for i := 0; i < ii.nunrec; i++ {
 		p := ii.unrec[i]
-		a.unrecParams = append(a.unrecParams, p...)
-		for len(a.unrecParams)%4 != 0 {
-			a.unrecParams = append(a.unrecParams, 0)
+		su.unrecParams = append(su.unrecParams, p...)
+		for len(su.unrecParams)%4 != 0 {
+			su.unrecParams = append(su.unrecParams, 0)
 		}
 	}
 	// The COOKIE ECHO gets its own Max.Init.Retransmits budget.
-	a.initRetries = 0
-	a.t1rto = a.o.RTOInitial
+	su.initRetries = 0
+	su.t1rto = a.o.RTOInitial
+}
+
+// assocSetup is what an active open needs until ESTABLISHED (RFC 9260
+// 5.1): the INIT and COOKIE ECHO retransmission count, budget and timeout,
+// the State Cookie echoed and the INIT ACK's parameters to report
+// (3.2.1). A passive open never needs it; an active one lets it go once
+// established (setupDone).
+type assocSetup struct {
+	initRetries    int
+	maxInitRetries int
+	maxInitTimeout time.Duration
+	t1rto          time.Duration
+	cookie         []byte // the peer's State Cookie, echoed
+	unrecParams    []byte // parameters of the INIT ACK to report (3.2.1)
+}
+
+// su returns the set-up state, made with the protocol's defaults on first
+// use.
+//
+// +checklocks:a.mu
+func (a *association) su() *assocSetup {
+	if a.setup == nil {
+		o := &a.p.opts
+		a.setup = &assocSetup{maxInitRetries: o.MaxInitRetransmits, maxInitTimeout: o.RTOMax, t1rto: o.RTOInitial}
+	}
+	return a.setup
+}
+
+// setupDone lets go of what only set-up needed, once the association is
+// ESTABLISHED (RFC 9260 5.1 E): the T1 timers, which the state functions
+// have stopped, and the State Cookie and unrecognized parameters the
+// COOKIE ECHO carried. An idle association keeps none of it.
+//
+// +checklocks:a.mu
+func (a *association) setupDone() {
+	a.dropTimer(timerT1Init)
+	a.dropTimer(timerT1Cookie)
+	a.setup = nil
 }
 
 // fromCookie sets the TCB's tags, TSNs, streams and windows from a cookie.
@@ -43,8 +83,7 @@ func (a *association) processInitAck(ii *initInfo, src tcpip.Address) {
 // +checklocks:a.mu
 func (a *association) fromCookie(c *cookieData) {
 	a.myVtag, a.peerVtag = c.localTag, c.peerTag
-	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
-	a.addPeerAddrs(tcpip.Address{})
+	a.addPeerAddrs(c.peerAddrs[:c.npeerAddrs], tcpip.Address{})
 	a.peerAdapt, a.hasPeerAdapt = c.peerAdapt, c.hasAdapt
 	a.prsctp = c.prsctp
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
@@ -83,7 +122,7 @@ func (a *association) restartFromCookie(c *cookieData) {
 	a.out.drop(false)
 	a.ulp.keepReadyOnly()
 	a.myVtag, a.peerVtag = c.localTag, c.peerTag
-	a.peerAddrs = append(a.peerAddrs[:0], c.peerAddrs[:c.npeerAddrs]...)
+	a.setPeerAddrs(c.peerAddrs[:c.npeerAddrs])
 	a.myInitTSN, a.peerInitTSN = c.localTSN, c.peerTSN
 	a.prsctp = c.prsctp
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams

@@ -143,7 +143,7 @@ func demuxEntries(l *Endpoint) int {
 	d := l.dmx
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return len(d.assocs)
+	return d.assocs.len()
 }
 
 // attackProtoOf returns the SCTP protocol of host h.

@@ -185,7 +185,7 @@ func TestAttackInitManyAddresses(t *testing.T) {
 	s := n.(*Endpoint)
 	a := assocOf(t, s)
 	a.mu.Lock()
-	naddrs := len(a.peerAddrs)
+	naddrs := len(a.r().peerAddrs)
 	a.mu.Unlock()
 	require.LessOrEqual(t, naddrs, maxPeerAddrs)
 	env := &rawPeerEnv{testEnv: e, cp: cp, s: s, tag: tag, tsn: 100}

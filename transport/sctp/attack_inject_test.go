@@ -183,5 +183,5 @@ type hbSnap struct {
 func hbState(a *association) hbSnap {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return hbSnap{a.primary.hbOutstanding, a.primary.errorCount, a.primary.srtt, a.primary.rto}
+	return hbSnap{a.primary.hbOutstanding, int(a.primary.errorCount), a.primary.srtt, a.primary.rto}
 }

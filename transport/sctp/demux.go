@@ -28,11 +28,10 @@ type peerKey struct {
 // port is unregistered and released when the last one goes, so accepted
 // associations outlive their listener.
 type demux struct {
-	p         *protocol
-	netProtos []tcpip.NetworkProtocolNumber
-	id        stack.TransportEndpointID
-	res       ports.Reservation
-	nic       tcpip.NICID
+	p *protocol
+	// res is the port's reservation: its network protocols, address,
+	// port, flags and NIC (its registration with the stack, epID).
+	res ports.Reservation
 	// more are the registrations of the further addresses of a bindx
 	// (RFC 6458 8.1), on the same port. Changed only before the port is
 	// used, under the owning endpoint's mu.
@@ -42,7 +41,7 @@ type demux struct {
 	// +checklocks:mu
 	listener *Endpoint
 	// +checklocks:mu
-	assocs map[peerKey]*association
+	assocs assocTable
 	// +checklocks:mu
 	refs int
 	// +checklocks:mu
@@ -69,7 +68,7 @@ func (p *protocol) bindPort(netProtos []tcpip.NetworkProtocolNumber, addr tcpip.
 		Flags:        flags,
 		BindToDevice: nic,
 	}
-	d := &demux{p: p, netProtos: netProtos, nic: nic, assocs: make(map[peerKey]*association), refs: 1}
+	d := &demux{p: p, refs: 1}
 	got, err := p.stack.ReservePort(p.stack.SecureRNG(), res, func(port uint16) (bool, tcpip.Error) {
 		id := stack.TransportEndpointID{LocalPort: port, LocalAddress: addr}
 		if err := p.stack.CheckRegisterTransportEndpoint(netProtos, ProtocolNumber, id, flags, nic); err != nil {
@@ -82,12 +81,16 @@ func (p *protocol) bindPort(netProtos []tcpip.NetworkProtocolNumber, addr tcpip.
 	}
 	res.Port = got
 	d.res = res
-	d.id = stack.TransportEndpointID{LocalPort: got, LocalAddress: addr}
-	if err := p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, d.id, d, flags, nic); err != nil {
+	if err := p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, d.epID(), d, flags, nic); err != nil {
 		p.stack.ReleasePort(res)
 		return nil, err
 	}
 	return d, nil
+}
+
+// epID is the demux's registration with the stack: its port and address.
+func (d *demux) epID() stack.TransportEndpointID {
+	return stack.TransportEndpointID{LocalPort: d.res.Port, LocalAddress: d.res.Addr}
 }
 
 // incRef adds a holder of the port.
@@ -104,10 +107,10 @@ func (d *demux) decRef() {
 	last := d.refs == 0
 	d.mu.Unlock()
 	if last {
-		d.p.stack.UnregisterTransportEndpoint(d.netProtos, ProtocolNumber, d.id, d, d.res.Flags, d.nic)
+		d.p.stack.UnregisterTransportEndpoint(d.res.Networks, ProtocolNumber, d.epID(), d, d.res.Flags, d.res.BindToDevice)
 		d.p.stack.ReleasePort(d.res)
 		for _, r := range d.more {
-			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.nic)
+			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.res.BindToDevice)
 			d.p.stack.ReleasePort(r.res)
 		}
 	}
@@ -121,11 +124,11 @@ func (d *demux) addAddr(netProto tcpip.NetworkProtocolNumber, addr tcpip.Address
 	res.Networks = netProtos
 	res.Addr = addr
 	res.Flags = flags
-	id := stack.TransportEndpointID{LocalPort: d.id.LocalPort, LocalAddress: addr}
+	id := stack.TransportEndpointID{LocalPort: d.res.Port, LocalAddress: addr}
 	if _, err := d.p.stack.ReservePort(d.p.stack.SecureRNG(), res, nil); err != nil {
 		return err
 	}
-	if err := d.p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, id, d, flags, d.nic); err != nil {
+	if err := d.p.stack.RegisterTransportEndpoint(netProtos, ProtocolNumber, id, d, flags, d.res.BindToDevice); err != nil {
 		d.p.stack.ReleasePort(res)
 		return err
 	}
@@ -138,7 +141,7 @@ func (d *demux) addAddr(netProto tcpip.NetworkProtocolNumber, addr tcpip.Address
 func (d *demux) removeAddr(addr tcpip.Address) bool {
 	for i, r := range d.more {
 		if r.id.LocalAddress == addr {
-			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.nic)
+			d.p.stack.UnregisterTransportEndpoint(r.netProtos, ProtocolNumber, r.id, d, r.res.Flags, d.res.BindToDevice)
 			d.p.stack.ReleasePort(r.res)
 			d.more = append(d.more[:i], d.more[i+1:]...)
 			return true
@@ -168,7 +171,7 @@ func (d *demux) setListener(l *Endpoint) {
 func (d *demux) addAssoc(a *association) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.assocs[peerKey{a.primary.addr, a.peerPort}]; ok {
+	if d.assocs.get(peerKey{a.primary.addr, a.peerPort}) != nil {
 		return false
 	}
 	for _, t := range a.paths {
@@ -189,29 +192,28 @@ func (d *demux) addKey(a *association, addr tcpip.Address) {
 // +checklocks:d.mu
 func (d *demux) addKeyLocked(a *association, addr tcpip.Address) {
 	k := peerKey{addr, a.peerPort}
-	if _, ok := d.assocs[k]; ok {
+	if d.assocs.get(k) != nil {
 		return
 	}
-	d.assocs[k] = a
-	a.keys = append(a.keys, k)
+	d.assocs.put(k, a)
 }
 
-// removeAssoc takes a out of the table.
+// removeAssoc takes a out of the table: the keys of its paths that are
+// its (an address another association held stays with it).
+//
+// +checklocks:a.mu
 func (d *demux) removeAssoc(a *association) {
 	d.mu.Lock()
-	for _, k := range a.keys {
-		if d.assocs[k] == a {
-			delete(d.assocs, k)
-		}
+	for _, t := range a.paths {
+		d.assocs.del(peerKey{t.addr, a.peerPort}, a)
 	}
-	a.keys = nil
 	d.mu.Unlock()
 }
 
 // lookup finds the association of a peer.
 func (d *demux) lookup(addr tcpip.Address, port uint16) *association {
 	d.mu.RLock()
-	a := d.assocs[peerKey{addr, port}]
+	a := d.assocs.get(peerKey{addr, port})
 	d.mu.RUnlock()
 	return a
 }
@@ -288,8 +290,8 @@ func (d *demux) HandleError(transErr stack.TransportError, pkt *stack.PacketBuff
 func (d *demux) Abort() {
 	d.mu.Lock()
 	l := d.listener
-	as := make([]*association, 0, len(d.assocs))
-	for _, a := range d.assocs {
+	as := make([]*association, 0, d.assocs.len())
+	for _, a := range d.assocs.all() {
 		as = append(as, a)
 	}
 	d.mu.Unlock()

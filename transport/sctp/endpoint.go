@@ -35,15 +35,21 @@ const (
 type Endpoint struct {
 	tcpip.DefaultSocketOptionsHandler
 
-	p           *protocol
-	stack       *stack.Stack
-	netProto    tcpip.NetworkProtocolNumber
-	waiterQueue *waiter.Queue
-	ops         tcpip.SocketOptions
+	p        *protocol
+	netProto tcpip.NetworkProtocolNumber
+	// SetInitMsg (RFC 6458 8.1.3); attempts and timeout are in ext.
+	initOut, initMaxIn uint16
+	waiterQueue        *waiter.Queue
+	// ops are the socket options, made when first asked for (sockOpts):
+	// until then every option has its default, which an endpoint mostly
+	// keeps, and an idle one saves their room.
+	ops atomic.Pointer[tcpip.SocketOptions]
 
 	mu sync.Mutex
 	// +checklocks:mu
 	state EndpointState
+	// +checklocks:mu
+	localPort uint16
 	// +checklocks:mu
 	dmx *demux // our share of the bound port, nil if not bound
 	// +checklocks:mu
@@ -53,43 +59,24 @@ type Endpoint struct {
 	// address of the stack.
 	// +checklocks:mu
 	bound []tcpip.Address
-	// +checklocks:mu
-	localPort uint16
 	// assoc is set once, by Connect or when accepted, under mu.
 	assoc *association
-	// Listener.
+	// ext is what few endpoints need (rdExt, wrExt).
 	// +checklocks:mu
-	backlog int
-	// +checklocks:mu
-	acceptQ []*Endpoint
-	// SetInitMsg (RFC 6458 8.1.3).
-	initOut, initMaxIn uint16
-	initAttempts       int
-	initTimeout        time.Duration
+	ext *endpointExt
 	// noDelay is SetNoDelay's setting, for the association to come.
 	noDelay atomic.Bool
-	// Settings of RFC 6458 options for the associations to come
-	// (options.go): the notifications subscribed, our Adaptation Layer
-	// Indication.
+	// events are the notifications subscribed, for the associations to
+	// come (RFC 6458 options, options.go).
 	// +checklocks:mu
 	events EventMask
-	// +checklocks:mu
-	adapt uint32
-	// +checklocks:mu
-	hasAdapt bool
 	// eo are the options of the associations to come, nil for the
 	// protocol's (endpoint_options.go).
 	// +checklocks:mu
 	eo *Options
-	// +checklocks:mu
-	defSend SendInfo
-	// +checklocks:mu
-	interleave int
 	// many is the one-to-many endpoint this one holds the port for, if
 	// any; set at creation.
 	many *ManyEndpoint
-	// +checklocks:mu
-	shutFlags tcpip.ShutdownFlags
 
 	lastErrMu sync.Mutex
 	lastErr   tcpip.Error
@@ -100,16 +87,28 @@ var _ tcpip.Endpoint = (*Endpoint)(nil)
 func newEndpoint(p *protocol, netProto tcpip.NetworkProtocolNumber, wq *waiter.Queue) *Endpoint {
 	e := &Endpoint{
 		p:           p,
-		stack:       p.stack,
 		netProto:    netProto,
 		waiterQueue: wq,
 		initOut:     p.opts.OutStreams,
 		initMaxIn:   p.opts.MaxInStreams,
 	}
-	e.ops.InitHandler(e, p.stack, p.sendBufferLimits, p.receiveBufferLimits)
-	e.ops.SetSendBufferSize(int64(p.opts.SendBufferSize), false)
-	e.ops.SetReceiveBufferSize(int64(p.opts.ReceiveBufferSize), false)
 	return e
+}
+
+// sockOpts returns the endpoint's socket options, made with their defaults
+// on first need.
+func (e *Endpoint) sockOpts() *tcpip.SocketOptions {
+	if so := e.ops.Load(); so != nil {
+		return so
+	}
+	so := new(tcpip.SocketOptions)
+	so.InitHandler(e, e.p.stack, e.p.sendBufferLimits, e.p.receiveBufferLimits)
+	so.SetSendBufferSize(int64(e.p.opts.SendBufferSize), false)
+	so.SetReceiveBufferSize(int64(e.p.opts.ReceiveBufferSize), false)
+	if e.ops.CompareAndSwap(nil, so) {
+		return so
+	}
+	return e.ops.Load()
 }
 
 func (p *protocol) sendBufferLimits(tcpip.StackHandler) tcpip.SendBufferSizeOption {
@@ -120,29 +119,92 @@ func (p *protocol) receiveBufferLimits(tcpip.StackHandler) tcpip.ReceiveBufferSi
 	return tcpip.ReceiveBufferSizeOption{Min: minBufferSize, Default: p.opts.ReceiveBufferSize, Max: 64 << 20}
 }
 
-func (e *Endpoint) sndbufSize() int { return int(e.ops.GetSendBufferSize()) }
-func (e *Endpoint) rcvbufSize() int { return int(e.ops.GetReceiveBufferSize()) }
+func (e *Endpoint) sndbufSize() int {
+	if so := e.ops.Load(); so != nil {
+		return int(so.GetSendBufferSize())
+	}
+	return e.p.opts.SendBufferSize
+}
+
+func (e *Endpoint) rcvbufSize() int {
+	if so := e.ops.Load(); so != nil {
+		return int(so.GetReceiveBufferSize())
+	}
+	return e.p.opts.ReceiveBufferSize
+}
 
 // inheritFrom copies a listener's settings into an accepted endpoint.
 func (e *Endpoint) inheritFrom(l *Endpoint) {
 	if l == nil {
 		return
 	}
-	e.ops.SetSendBufferSize(l.ops.GetSendBufferSize(), false)
-	e.ops.SetReceiveBufferSize(l.ops.GetReceiveBufferSize(), false)
+	if lo := l.ops.Load(); lo != nil {
+		so := e.sockOpts()
+		so.SetSendBufferSize(lo.GetSendBufferSize(), false)
+		so.SetReceiveBufferSize(lo.GetReceiveBufferSize(), false)
+	}
 	e.initOut, e.initMaxIn = l.initOut, l.initMaxIn
+	e.noDelay.Store(l.noDelay.Load())
+	l.mu.Lock()
+	eo, events := l.eo, l.events
 	// SCTP_INITMSG's attempts and timeout too: a one-to-many endpoint's
 	// implicit set-up (ManyEndpoint.connect) sends the INIT from the
 	// child, which must honour sinit_max_attempts and
 	// sinit_max_init_timeo (RFC 6458 8.1.3).
-	e.initAttempts, e.initTimeout = l.initAttempts, l.initTimeout
-	e.noDelay.Store(l.noDelay.Load())
-	l.mu.Lock()
-	eo, events, adapt, hasAdapt, defSend, il := l.eo, l.events, l.adapt, l.hasAdapt, l.defSend, l.interleave
+	lx := l.rdExt()
+	x := endpointExt{
+		initAttempts: lx.initAttempts, initTimeout: lx.initTimeout, defSend: lx.defSend,
+		interleave: lx.interleave, adapt: lx.adapt, hasAdapt: lx.hasAdapt,
+	}
 	l.mu.Unlock()
 	e.mu.Lock()
-	e.eo, e.events, e.adapt, e.hasAdapt, e.defSend, e.interleave = eo, events, adapt, hasAdapt, defSend, il
+	e.eo, e.events = eo, events
+	if x.initAttempts != 0 || x.initTimeout != 0 || x.defSend != (SendInfo{}) || x.interleave != 0 || x.hasAdapt {
+		e.ext = &x
+	}
 	e.mu.Unlock()
+}
+
+// endpointExt is the part of an endpoint few need, made on first need: a
+// listener's backlog and queue, SCTP_INITMSG's attempts and timeout (RFC
+// 6458 8.1.3), SCTP_DEFAULT_SNDINFO (8.1.31), SCTP_FRAGMENT_INTERLEAVE
+// (8.1.20), our Adaptation Layer Indication (SCTP_ADAPTATION_LAYER, RFC
+// 5061 4.2.6), the directions shut down. An endpoint accepted from a
+// listener with the defaults has none.
+type endpointExt struct {
+	backlog      int
+	acceptQ      []*Endpoint
+	initAttempts int
+	initTimeout  time.Duration
+	defSend      SendInfo
+	interleave   int
+	adapt        uint32
+	hasAdapt     bool
+	shutFlags    tcpip.ShutdownFlags
+}
+
+// noExt is what rdExt returns for an endpoint without its ext.
+var noExt endpointExt
+
+// rdExt returns the endpoint's ext for reading: never to be written
+// through.
+//
+// +checklocks:e.mu
+func (e *Endpoint) rdExt() *endpointExt {
+	if e.ext == nil {
+		return &noExt
+	}
+	return e.ext
+}
+
+// wrExt returns the endpoint's ext for writing, made on first need.
+//
+// +checklocks:e.mu
+func (e *Endpoint) wrExt() *endpointExt {
+	if e.ext == nil {
+		e.ext = new(endpointExt)
+	}
+	return e.ext
 }
 
 // setupAssoc gives a new association the endpoint's settings.
@@ -152,7 +214,7 @@ func (e *Endpoint) inheritFrom(l *Endpoint) {
 func (e *Endpoint) setupAssoc(a *association) {
 	a.initOpts(e.opts())
 	a.events = e.events
-	a.adapt, a.hasAdapt = e.adapt, e.hasAdapt
+	a.adapt, a.hasAdapt = e.rdExt().adapt, e.rdExt().hasAdapt
 }
 
 // attach makes a an accepted endpoint's association.
@@ -174,7 +236,11 @@ func (e *Endpoint) getAssoc() *association {
 
 // portFlags are the reservation flags of the socket options.
 func (e *Endpoint) portFlags() ports.Flags {
-	return ports.Flags{TupleOnly: e.ops.GetReuseAddress(), LoadBalanced: e.ops.GetReusePort()}
+	so := e.ops.Load()
+	if so == nil {
+		return ports.Flags{}
+	}
+	return ports.Flags{TupleOnly: so.GetReuseAddress(), LoadBalanced: so.GetReusePort()}
 }
 
 // Bind implements tcpip.Endpoint: the port comes from the stack's port
@@ -203,7 +269,7 @@ func (e *Endpoint) bindLocked(addr tcpip.FullAddress) tcpip.Error {
 	if addr.Addr.Len() != 0 {
 		e.bound = append(e.bound, addr.Addr)
 	}
-	e.localPort = d.id.LocalPort
+	e.localPort = d.res.Port
 	e.state = EndpointBound
 	return nil
 }
@@ -262,7 +328,7 @@ func (e *Endpoint) ConnectAddrs(addrs []tcpip.FullAddress) tcpip.Error {
 	if local.Len() != addr.Addr.Len() {
 		local = tcpip.Address{}
 	}
-	r, err := e.stack.FindRoute(addr.NIC, local, addr.Addr, protoOf(addr.Addr), false)
+	r, err := e.p.stack.FindRoute(addr.NIC, local, addr.Addr, protoOf(addr.Addr), false)
 	if err != nil {
 		return err
 	}
@@ -289,11 +355,11 @@ func (e *Endpoint) ConnectAddrs(addrs []tcpip.FullAddress) tcpip.Error {
 	a.rcvbuf, a.sndbuf = e.rcvbufSize(), e.sndbufSize()
 	a.wantOut, a.maxIn = e.initOut, e.initMaxIn
 	a.nodelay = e.noDelay.Load()
-	if e.initAttempts > 0 {
-		a.maxInitRetries = e.initAttempts - 1
+	if x := e.rdExt(); x.initAttempts > 0 {
+		a.su().maxInitRetries = x.initAttempts - 1
 	}
-	if e.initTimeout > 0 {
-		a.maxInitTimeout = e.initTimeout
+	if x := e.rdExt(); x.initTimeout > 0 {
+		a.su().maxInitTimeout = x.initTimeout
 	}
 	a.out.init(a.myInitTSN, a.wantOut, 0)
 	if !d.addAssoc(a) {
@@ -343,7 +409,7 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 	var ri readInfo
 	e.mu.Lock()
 	a := e.assoc
-	shutRead := e.shutFlags&tcpip.ShutdownRead != 0
+	shutRead := e.rdExt().shutFlags&tcpip.ShutdownRead != 0
 	e.mu.Unlock()
 	if a == nil {
 		return ri, 0, &tcpip.ErrNotConnected{}
@@ -379,7 +445,7 @@ func (e *Endpoint) readMsg(dst io.Writer, count int, peek bool) (readInfo, int, 
 // Write implements tcpip.Endpoint: the payload is one message on stream 0.
 func (e *Endpoint) Write(p tcpip.Payloader, opts tcpip.WriteOptions) (int64, tcpip.Error) {
 	e.mu.Lock()
-	si := e.defSend // SCTP_DEFAULT_SNDINFO
+	si := e.rdExt().defSend // SCTP_DEFAULT_SNDINFO
 	e.mu.Unlock()
 	return e.WriteMsg(p, si)
 }
@@ -399,7 +465,7 @@ func (e *Endpoint) Shutdown(flags tcpip.ShutdownFlags) tcpip.Error {
 		e.mu.Unlock()
 		return &tcpip.ErrNotConnected{}
 	}
-	e.shutFlags |= flags
+	e.wrExt().shutFlags |= flags
 	e.mu.Unlock()
 	a.mu.Lock()
 	if flags&tcpip.ShutdownWrite != 0 {
@@ -427,7 +493,10 @@ func (e *Endpoint) Close() {
 	case st == EndpointListen:
 		e.closeListener()
 	case a != nil:
-		lo := e.ops.GetLinger()
+		var lo tcpip.LingerOption
+		if so := e.ops.Load(); so != nil {
+			lo = so.GetLinger()
+		}
 		a.mu.Lock()
 		typ := evPrmShutdown
 		// SO_LINGER with a zero timeout aborts; so does closing with data
@@ -467,8 +536,8 @@ func (e *Endpoint) Readiness(mask waiter.EventMask) waiter.EventMask {
 	e.mu.Lock()
 	st := e.state
 	a := e.assoc
-	shut := e.shutFlags
-	ready := len(e.acceptQ) > 0
+	shut := e.rdExt().shutFlags
+	ready := len(e.rdExt().acceptQ) > 0
 	e.mu.Unlock()
 	var r waiter.EventMask
 	switch {
@@ -632,4 +701,4 @@ func (e *Endpoint) UpdateLastError(err tcpip.Error) {
 }
 
 // SocketOptions implements tcpip.Endpoint.
-func (e *Endpoint) SocketOptions() *tcpip.SocketOptions { return &e.ops }
+func (e *Endpoint) SocketOptions() *tcpip.SocketOptions { return e.sockOpts() }

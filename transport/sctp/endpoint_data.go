@@ -57,7 +57,7 @@ func (e *Endpoint) SetNoDelay(on bool) {
 // is set up (its size is the window the INIT announces); the send buffer
 // may change at any time.
 func (e *Endpoint) SetSendBufferSize(n int) {
-	e.ops.SetSendBufferSize(int64(n), true)
+	e.sockOpts().SetSendBufferSize(int64(n), true)
 	if a := e.getAssoc(); a != nil {
 		a.mu.Lock()
 		a.sndbuf = e.sndbufSize()
@@ -68,5 +68,5 @@ func (e *Endpoint) SetSendBufferSize(n int) {
 
 // SetReceiveBufferSize: see SetSendBufferSize.
 func (e *Endpoint) SetReceiveBufferSize(n int) {
-	e.ops.SetReceiveBufferSize(int64(n), true)
+	e.sockOpts().SetReceiveBufferSize(int64(n), true)
 }

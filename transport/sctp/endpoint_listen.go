@@ -12,7 +12,7 @@ func (e *Endpoint) Listen(backlog int) tcpip.Error {
 	defer e.mu.Unlock()
 	switch e.state {
 	case EndpointListen:
-		e.backlog = max(backlog, 1)
+		e.wrExt().backlog = max(backlog, 1)
 		return nil
 	case EndpointInitial:
 		if err := e.bindLocked(tcpip.FullAddress{}); err != nil {
@@ -22,7 +22,7 @@ func (e *Endpoint) Listen(backlog int) tcpip.Error {
 	default:
 		return &tcpip.ErrInvalidEndpointState{}
 	}
-	e.backlog = max(backlog, 1)
+	e.wrExt().backlog = max(backlog, 1)
 	e.state = EndpointListen
 	e.dmx.setListener(e)
 	return nil
@@ -38,10 +38,10 @@ func (e *Endpoint) listenParams(ctx *smContext) (listening, room bool) {
 	}
 	ctx.lOut, ctx.lMaxIn, ctx.lRcvbuf = e.initOut, e.initMaxIn, e.rcvbufSize()
 	ctx.lBound, ctx.lFam = e.bound, e.families() // bound is fixed once listening
-	ctx.lAdapt, ctx.lHasAdapt = e.adapt, e.hasAdapt
+	ctx.lAdapt, ctx.lHasAdapt = e.rdExt().adapt, e.rdExt().hasAdapt
 	ctx.lLife = e.opts().ValidCookieLife
 	ctx.lNoPR = e.opts().DisablePRSCTP
-	room = len(e.acceptQ) < e.backlog
+	room = len(e.rdExt().acceptQ) < e.rdExt().backlog
 	many := e.many
 	e.mu.Unlock()
 	if many != nil {
@@ -65,7 +65,8 @@ func (e *Endpoint) enqueueAccept(n *Endpoint) bool {
 		e.mu.Unlock()
 		return m.adopt(n) // one-to-many: accepted implicitly
 	}
-	e.acceptQ = append(e.acceptQ, n)
+	x := e.wrExt()
+	x.acceptQ = append(x.acceptQ, n)
 	e.mu.Unlock()
 	e.waiterQueue.Notify(waiter.ReadableEvents)
 	return true
@@ -78,15 +79,16 @@ func (e *Endpoint) Accept(peerAddr *tcpip.FullAddress) (tcpip.Endpoint, *waiter.
 		e.mu.Unlock()
 		return nil, nil, &tcpip.ErrInvalidEndpointState{}
 	}
-	if len(e.acceptQ) == 0 {
+	x := e.rdExt()
+	if len(x.acceptQ) == 0 {
 		e.mu.Unlock()
 		return nil, nil, &tcpip.ErrWouldBlock{}
 	}
-	n := e.acceptQ[0]
-	e.acceptQ[0] = nil
-	e.acceptQ = e.acceptQ[1:]
-	if len(e.acceptQ) == 0 {
-		e.acceptQ = nil
+	n := x.acceptQ[0]
+	x.acceptQ[0] = nil
+	x.acceptQ = x.acceptQ[1:]
+	if len(x.acceptQ) == 0 {
+		x.acceptQ = nil
 	}
 	e.mu.Unlock()
 	if peerAddr != nil {
@@ -103,8 +105,10 @@ func (e *Endpoint) closeListener() {
 		e.mu.Unlock()
 		return
 	}
-	q := e.acceptQ
-	e.acceptQ = nil
+	var q []*Endpoint
+	if e.ext != nil {
+		q, e.ext.acceptQ = e.ext.acceptQ, nil
+	}
 	d := e.dmx
 	e.state = EndpointBound
 	e.mu.Unlock()

@@ -473,7 +473,9 @@ func (m *ManyEndpoint) Close() {
 //
 // +checklocks:a.mu
 func (a *association) setAutoclose(d time.Duration) {
-	a.autoclose = d
+	if d != 0 || a.rare != nil {
+		a.x().autoclose = d
+	}
 	a.touchAutoclose()
 	if d == 0 {
 		a.stopTimer(timerAutoclose)
@@ -484,7 +486,7 @@ func (a *association) setAutoclose(d time.Duration) {
 //
 // +checklocks:a.mu
 func (a *association) touchAutoclose() {
-	if a.autoclose > 0 && a.connected && !a.dead {
+	if a.r().autoclose > 0 && a.connected && !a.dead {
 		a.startTimer(timerAutoclose)
 	}
 }

@@ -35,7 +35,7 @@ func (e *Endpoint) families() addrFamilies {
 	if e.netProto == gheader.IPv4ProtocolNumber {
 		return familyV4
 	}
-	if e.ops.GetV6Only() {
+	if e.v6Only() {
 		return familyV6
 	}
 	return familyV4 | familyV6
@@ -54,7 +54,7 @@ func (e *Endpoint) bindProtos(addr tcpip.Address) []tcpip.NetworkProtocolNumber 
 	if addr.Len() != 0 {
 		return []tcpip.NetworkProtocolNumber{protoOf(addr)}
 	}
-	if e.netProto == gheader.IPv6ProtocolNumber && !e.ops.GetV6Only() && e.stack.CheckNetworkProtocol(gheader.IPv4ProtocolNumber) {
+	if e.netProto == gheader.IPv6ProtocolNumber && !e.v6Only() && e.p.stack.CheckNetworkProtocol(gheader.IPv4ProtocolNumber) {
 		return []tcpip.NetworkProtocolNumber{gheader.IPv6ProtocolNumber, gheader.IPv4ProtocolNumber}
 	}
 	return []tcpip.NetworkProtocolNumber{e.netProto}
@@ -127,13 +127,13 @@ func (e *Endpoint) checkBindAddr(ad tcpip.FullAddress) tcpip.Error {
 	if ad.Addr.Len() == 0 {
 		return nil
 	}
-	if ad.Addr.Len() == 4 && e.netProto == gheader.IPv6ProtocolNumber && e.ops.GetV6Only() {
+	if ad.Addr.Len() == 4 && e.netProto == gheader.IPv6ProtocolNumber && e.v6Only() {
 		return &tcpip.ErrBadLocalAddress{}
 	}
 	if ad.Addr.Len() == 16 && e.netProto == gheader.IPv4ProtocolNumber {
 		return &tcpip.ErrBadLocalAddress{}
 	}
-	if e.stack.CheckLocalAddress(ad.NIC, protoOf(ad.Addr), ad.Addr) == 0 {
+	if e.p.stack.CheckLocalAddress(ad.NIC, protoOf(ad.Addr), ad.Addr) == 0 {
 		return &tcpip.ErrBadLocalAddress{}
 	}
 	return nil
@@ -237,8 +237,11 @@ func (e *Endpoint) PathEvents() []PathEvent {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := append([]PathEvent(nil), a.pathEvents...)
-	a.pathEvents = a.pathEvents[:0]
+	var out []PathEvent
+	for i := range a.pathEvents {
+		out = append(out, a.pathEventOf(&a.pathEvents[i]))
+	}
+	a.pathEvents = nil
 	return out
 }
 
@@ -277,7 +280,7 @@ func (e *Endpoint) SetPathParams(addr tcpip.Address, pp PathParams) tcpip.Error 
 			t.hbNext = tcpip.MonotonicTime{}
 		}
 		if pp.PathMaxRetrans > 0 {
-			t.pathMaxRetrans = pp.PathMaxRetrans
+			t.pathMaxRetrans = retransLimit(pp.PathMaxRetrans)
 		}
 		if pp.HBDisable {
 			t.hbDisabled = true
@@ -289,7 +292,7 @@ func (e *Endpoint) SetPathParams(addr tcpip.Address, pp PathParams) tcpip.Error 
 	if !found {
 		return &tcpip.ErrBadAddress{}
 	}
-	if a.timers[timerHeartbeat].armed {
+	if a.timerArmed(timerHeartbeat) {
 		a.startTimer(timerHeartbeat)
 	}
 	return nil
@@ -337,4 +340,10 @@ func (e *Endpoint) RequestHeartbeatTo(addr tcpip.Address) tcpip.Error {
 		return &tcpip.ErrNotConnected{}
 	}
 	return nil
+}
+
+// v6Only reports IPV6_V6ONLY (off unless set).
+func (e *Endpoint) v6Only() bool {
+	so := e.ops.Load()
+	return so != nil && so.GetV6Only()
 }

@@ -36,7 +36,7 @@ func (e *Endpoint) NextInfo() (NextInfo, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.noteDue() {
-		return NextInfo{AssocID: a.id, Notification: a.notes[0].n}, true
+		return NextInfo{AssocID: a.id, Notification: a.r().notes[0].n}, true
 	}
 	if !a.ulp.readable() {
 		return NextInfo{}, false

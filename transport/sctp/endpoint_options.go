@@ -84,13 +84,16 @@ func (a *association) setOpts(o *Options) {
 // +checklocks:a.mu
 func (a *association) initOpts(o *Options) {
 	a.setOpts(o)
-	a.t1rto = o.RTOInitial
-	a.maxInitTimeout = o.RTOMax
+	if !a.passive {
+		su := a.su()
+		su.t1rto = o.RTOInitial
+		su.maxInitTimeout = o.RTOMax
+	}
 	for _, t := range a.paths {
 		if !t.measured {
 			t.rto = o.RTOInitial
 		}
-		t.hbInterval, t.pathMaxRetrans, t.hbDisabled = o.HeartbeatInterval, o.PathMaxRetrans, o.NoHeartbeats
+		t.hbInterval, t.pathMaxRetrans, t.hbDisabled = o.HeartbeatInterval, retransLimit(o.PathMaxRetrans), o.NoHeartbeats
 	}
 }
 
@@ -272,7 +275,7 @@ func (e *Endpoint) SetDefaultSendInfo(si SendInfo) tcpip.Error {
 		return errBadOption
 	}
 	e.mu.Lock()
-	e.defSend = si
+	e.wrExt().defSend = si
 	e.mu.Unlock()
 	return nil
 }
@@ -281,7 +284,7 @@ func (e *Endpoint) SetDefaultSendInfo(si SendInfo) tcpip.Error {
 func (e *Endpoint) DefaultSendInfo() SendInfo {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.defSend
+	return e.rdExt().defSend
 }
 
 // SetAdaptationLayer sets the Adaptation Layer Indication our INIT or INIT
@@ -293,7 +296,8 @@ func (e *Endpoint) SetAdaptationLayer(ind uint32) tcpip.Error {
 	if e.assoc != nil {
 		return &tcpip.ErrInvalidEndpointState{}
 	}
-	e.adapt, e.hasAdapt = ind, true
+	x := e.wrExt()
+	x.adapt, x.hasAdapt = ind, true
 	return nil
 }
 
@@ -301,7 +305,7 @@ func (e *Endpoint) SetAdaptationLayer(ind uint32) tcpip.Error {
 func (e *Endpoint) AdaptationLayer() (uint32, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.adapt, e.hasAdapt
+	return e.rdExt().adapt, e.rdExt().hasAdapt
 }
 
 // SetFragmentInterleave sets SCTP_FRAGMENT_INTERLEAVE (RFC 6458 8.1.20):
@@ -314,7 +318,7 @@ func (e *Endpoint) SetFragmentInterleave(level int) tcpip.Error {
 		return errBadOption
 	}
 	e.mu.Lock()
-	e.interleave = level
+	e.wrExt().interleave = level
 	e.mu.Unlock()
 	return nil
 }
@@ -323,7 +327,7 @@ func (e *Endpoint) SetFragmentInterleave(level int) tcpip.Error {
 func (e *Endpoint) FragmentInterleave() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.interleave
+	return e.rdExt().interleave
 }
 
 // SetEvents subscribes to the notification types in m and unsubscribes

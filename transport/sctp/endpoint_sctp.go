@@ -109,7 +109,7 @@ type AssocStatus struct {
 func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Error) {
 	e.mu.Lock()
 	a := e.assoc
-	shut := e.shutFlags&tcpip.ShutdownWrite != 0
+	shut := e.rdExt().shutFlags&tcpip.ShutdownWrite != 0
 	e.mu.Unlock()
 	if a == nil {
 		return 0, &tcpip.ErrNotConnected{}
@@ -120,7 +120,7 @@ func (e *Endpoint) WriteMsg(p tcpip.Payloader, info SendInfo) (int64, tcpip.Erro
 	n, err := a.sendMsg(p, info)
 	if err == nil && info.EOF {
 		e.mu.Lock()
-		e.shutFlags |= tcpip.ShutdownWrite
+		e.wrExt().shutFlags |= tcpip.ShutdownWrite
 		e.mu.Unlock()
 	}
 	return n, err
@@ -298,7 +298,7 @@ func (e *Endpoint) Status() (AssocStatus, tcpip.Error) {
 			Addr: tcpip.FullAddress{Addr: a.primary.addr, Port: a.peerPort},
 			Cwnd: a.primary.cwnd, SRTT: a.primary.srtt, RTO: a.primary.rto, MTU: a.primary.pmtu,
 		},
-		Restarts: a.restarts,
+		Restarts: a.r().restarts,
 	}, nil
 }
 
@@ -312,7 +312,7 @@ func (e *Endpoint) AbortCause() (header.CauseCode, []byte, bool) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.abortCause, a.abortInfo, a.hasAbort
+	return a.abortCause, a.r().abortInfo, a.hasAbort
 }
 
 // SetInitMsg sets the INIT parameters (RFC 6458 8.1.3): outbound streams
@@ -331,10 +331,10 @@ func (e *Endpoint) SetInitMsg(out, maxIn uint16, maxAttempts int, maxInitTimeout
 		e.initMaxIn = maxIn
 	}
 	if maxAttempts > 0 {
-		e.initAttempts = maxAttempts
+		e.wrExt().initAttempts = maxAttempts
 	}
 	if maxInitTimeout > 0 {
-		e.initTimeout = maxInitTimeout
+		e.wrExt().initTimeout = maxInitTimeout
 	}
 	return nil
 }

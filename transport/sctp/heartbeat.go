@@ -91,12 +91,23 @@ func (a *association) heartbeatPath(t *transport) {
 func (a *association) sendHeartbeat(t *transport) {
 	if t.route == nil {
 		a.refreshRoute(t)
-		if t.route == nil {
-			return
-		}
+	}
+	if t.route == nil && t.confirmed() && t.state != PathPotentiallyFailed {
+		return // tried again after HB.interval
 	}
 	t.hbNonce = uint64(a.p.randTag())<<32 | uint64(a.p.randTag())
 	now := a.p.stack.Clock().NowMonotonic()
+	t.hbOutstanding = true
+	t.hbSentAt = now
+	if t.route == nil {
+		// An unconfirmed or Potentially Failed path, probed every RTO,
+		// with no route to its address: the probe is lost at the first
+		// hop and goes unanswered like any other (RFC 9260 8.3: error
+		// count, RTO doubled; RFC 7829 5.1). Trying again every RTO
+		// instead would keep an idle association with an unreachable
+		// peer address busy for ever (5.4).
+		return
+	}
 	var info [hbInfoLen]byte
 	binary.BigEndian.PutUint64(info[:], uint64(now.Sub(tcpipZero)))
 	binary.BigEndian.PutUint64(info[8:], t.hbNonce)
@@ -106,8 +117,6 @@ func (a *association) sendHeartbeat(t *transport) {
 	l := header.PaddedLen(header.HeartbeatChunkLen(len(info)))
 	b := a.pb.reserve(a.peerVtag, l, header.ChunkHeartbeat)
 	header.HeartbeatChunk(b).Encode(&header.HeartbeatFields{Info: info[:]})
-	t.hbOutstanding = true
-	t.hbSentAt = now
 	a.stats.HeartbeatsSent.Increment()
 }
 

@@ -59,7 +59,7 @@ func (p *protocol) icmpToAssoc(d *demux, evType eventType, mtu uint32, b []byte,
 		cands[0], n = a, 1
 	} else {
 		d.mu.RLock()
-		for k, a := range d.assocs {
+		for k, a := range d.assocs.all() {
 			if k.port == peerPort && n < len(cands) {
 				cands[n] = a
 				n++

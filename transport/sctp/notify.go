@@ -156,12 +156,13 @@ func (a *association) note(n Notification) {
 	if a.events&n.Type() == 0 {
 		return
 	}
-	if len(a.notes) >= maxNotes {
-		copy(a.notes, a.notes[1:])
-		a.notes = a.notes[:len(a.notes)-1]
+	x := a.x()
+	if len(x.notes) >= maxNotes {
+		copy(x.notes, x.notes[1:])
+		x.notes = x.notes[:len(x.notes)-1]
 		a.stats.NotificationsDropped.Increment()
 	}
-	a.notes = append(a.notes, pendingNote{n: n, stamp: a.ulp.enqueued})
+	x.notes = append(x.notes, pendingNote{n: n, stamp: a.ulp.enqueued})
 	a.notify |= waiter.ReadableEvents
 }
 
@@ -169,14 +170,15 @@ func (a *association) note(n Notification) {
 //
 // +checklocks:a.mu
 func (a *association) nextNote() Notification {
-	if len(a.notes) == 0 || a.notes[0].stamp > a.ulp.dequeued {
+	if !a.noteDue() {
 		return nil
 	}
-	n := a.notes[0].n
-	a.notes[0] = pendingNote{}
-	a.notes = a.notes[1:]
-	if len(a.notes) == 0 {
-		a.notes = nil
+	x := a.rare
+	n := x.notes[0].n
+	x.notes[0] = pendingNote{}
+	x.notes = x.notes[1:]
+	if len(x.notes) == 0 {
+		x.notes = nil
 	}
 	return n
 }
@@ -185,7 +187,8 @@ func (a *association) nextNote() Notification {
 //
 // +checklocks:a.mu
 func (a *association) noteDue() bool {
-	return len(a.notes) > 0 && a.notes[0].stamp <= a.ulp.dequeued
+	notes := a.r().notes
+	return len(notes) > 0 && notes[0].stamp <= a.ulp.dequeued
 }
 
 // noteAbortOrLost reports the end of an association that did not shut
@@ -217,7 +220,7 @@ func (a *association) noteFailure() {
 	}
 	n := &AssocChange{ID: a.id, State: st}
 	if a.hasAbort {
-		n.Cause, n.AbortInfo = a.abortCause, a.abortInfo
+		n.Cause, n.AbortInfo = a.abortCause, a.r().abortInfo
 	}
 	a.note(n)
 }

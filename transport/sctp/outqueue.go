@@ -18,6 +18,12 @@ type outMessage struct {
 	pin   *transport // ADDR_OVER: the path the user chose, or nil
 }
 
+// outStream is an outbound stream's state (outqueue.streams).
+type outStream struct {
+	ssn     uint16 // the next SSN
+	ordered uint16 // ordered messages not yet acknowledged
+}
+
 // outChunk is one DATA chunk of the outqueue. Its payload is a view of the
 // message's copy, shared with the packets that carry it. outChunks are
 // recycled through the queue's free list.
@@ -74,20 +80,22 @@ type outqueue struct {
 	queued   int         // bytes in queue[qhead:]
 	inflight []*outChunk // sent and not cumulatively acked, in TSN order
 	nextTSN  uint32
-	cumAck   uint32   // the Cumulative TSN Ack Point (RFC 9260 6.2.1)
-	ssn      []uint16 // next SSN of each outbound stream
-	// ordered counts the ordered messages of each stream not yet
-	// acknowledged: at most 65535 may be (RFC 9260 6.1), or SSNs would
-	// repeat within the window.
-	ordered  []uint16
+	cumAck   uint32 // the Cumulative TSN Ack Point (RFC 9260 6.2.1)
+	// streams holds each outbound stream's next SSN and its count of
+	// ordered messages not yet acknowledged: at most 65535 may be (RFC
+	// 9260 6.1), or SSNs would repeat within the window. Made for the
+	// nstreams streams with the first ordered message: an idle
+	// association needs none.
+	streams  []outStream
 	buffered int // bytes of user data held (queued and in flight)
 	// flight is the bytes outstanding: sent, neither acknowledged (cum or
 	// gap) nor marked for retransmission (RFC 9260 6.1, 6.2.1).
-	flight int
-	arwnd  uint32 // the peer's last a_rwnd
-	nrtx   int    // chunks in inflight marked for retransmission
-	ngap   int    // chunks in inflight gap-acked
-	gen    uint32 // SACKs processed
+	flight   int
+	arwnd    uint32 // the peer's last a_rwnd
+	nstreams uint16 // outbound streams
+	nrtx     int    // chunks in inflight marked for retransmission
+	ngap     int    // chunks in inflight gap-acked
+	gen      uint32 // SACKs processed
 	// rtxOnePacket lets the first retransmission after a T3 or a fast
 	// retransmit go regardless of cwnd (RFC 9260 6.3.3 E3, 7.2.4 step 3).
 	rtxOnePacket bool
@@ -95,21 +103,21 @@ type outqueue struct {
 	// A), one RTO after the window closed.
 	probeDue bool
 
-	// Fast Recovery (RFC 9260 7.2.4 step 6).
+	// Fast Recovery (RFC 9260 7.2.4 step 6), until frExit is acknowledged.
 	fastRecovery bool
-	frExit       uint32
-
 	// RTT measurement (RFC 9260 6.3.1 C4-C5): one chunk at a time, never
 	// a retransmitted one (Karn).
+	rttActive bool
+	frExit    uint32
 	rttTSN    uint32
 	rttStart  tcpip.MonotonicTime
-	rttActive bool
 	rttPath   *transport
 
 	free []*outChunk
-	// slab is where small messages' payloads are carved from, slabBase
-	// the whole block (outqueue_inline.go).
-	slab, slabBase []byte
+	// slab is the block small messages' payloads are carved from, up to
+	// slabOff (outqueue_inline.go).
+	slab    *[outSlabSize]byte
+	slabOff int
 
 	// failed holds the messages of a failed association for
 	// UnsentMessages.
@@ -122,8 +130,7 @@ type outqueue struct {
 func (q *outqueue) init(initialTSN uint32, outStreams uint16, peerRwnd uint32) {
 	q.nextTSN = initialTSN
 	q.cumAck = initialTSN - 1
-	q.ssn = make([]uint16, outStreams)
-	q.ordered = make([]uint16, outStreams)
+	q.streams, q.nstreams = nil, outStreams
 	q.arwnd = peerRwnd
 	q.pr.reset(q.cumAck)
 }
@@ -173,14 +180,14 @@ func (q *outqueue) newChunk() *outChunk {
 // streamFull reports whether stream sid has as many ordered messages
 // outstanding as SSNs can tell apart (RFC 9260 6.1).
 func (q *outqueue) streamFull(sid uint16) bool {
-	return int(sid) < len(q.ordered) && q.ordered[sid] == 1<<16-1
+	return int(sid) < len(q.streams) && q.streams[sid].ordered == 1<<16-1
 }
 
 // acked notes that c, cumulatively acknowledged, may end an ordered
 // message.
 func (q *outqueue) acked(c *outChunk) {
-	if c.flags&(header.DataFlagEnd|header.DataFlagUnordered) == header.DataFlagEnd && int(c.sid) < len(q.ordered) {
-		q.ordered[c.sid]--
+	if c.flags&(header.DataFlagEnd|header.DataFlagUnordered) == header.DataFlagEnd && int(c.sid) < len(q.streams) {
+		q.streams[c.sid].ordered--
 	}
 }
 
@@ -203,9 +210,13 @@ func (q *outqueue) freeChunk(c *outChunk) {
 func (q *outqueue) push(m *outMessage, mtu int) {
 	var ssn uint16
 	if !m.info.Unordered {
-		ssn = q.ssn[m.info.Stream]
-		q.ssn[m.info.Stream]++
-		q.ordered[m.info.Stream]++
+		if q.streams == nil {
+			q.streams = make([]outStream, q.nstreams)
+		}
+		st := &q.streams[m.info.Stream]
+		ssn = st.ssn
+		st.ssn++
+		st.ordered++
 	}
 	q.pushSSN(m, mtu, ssn)
 }
@@ -367,7 +378,9 @@ func (q *outqueue) drop(keep bool) {
 	clear(q.inflight)
 	q.queue, q.inflight, q.qhead = q.queue[:0], q.inflight[:0], 0
 	q.buffered, q.flight, q.nrtx, q.queued, q.ngap = 0, 0, 0, 0, 0
-	clear(q.ordered)
+	for i := range q.streams {
+		q.streams[i].ordered = 0
+	}
 	q.rttActive, q.fastRecovery, q.rtxOnePacket = false, false, false
 }
 
@@ -408,7 +421,7 @@ func (c *outChunk) leaveFlight() {
 // the cut, which came over another path.
 func (c *outChunk) ackedOn() {
 	if c.tp != nil && !c.rtx && !c.multi {
-		c.tp.acked += c.size
+		c.tp.acked += int32(c.size)
 	}
 }
 

@@ -69,15 +69,14 @@ func (c *outChunk) toView() {
 func (q *outqueue) pushInline(m *outMessage, ssn uint16, flags uint8) {
 	n := len(m.small)
 	if len(q.queue) == q.qhead && len(q.inflight) == 0 {
-		q.slab = q.slabBase // no chunk holds a piece of it
+		q.slabOff = 0 // no chunk holds a piece of it
 	}
-	if len(q.slab) < n {
-		q.slabBase = make([]byte, outSlabSize)
-		q.slab = q.slabBase
+	if q.slab == nil || outSlabSize-q.slabOff < n {
+		q.slab, q.slabOff = new([outSlabSize]byte), 0
 	}
 	c := q.newChunk()
-	c.own = q.slab[:n:n]
-	q.slab = q.slab[n:]
+	c.own = q.slab[q.slabOff : q.slabOff+n : q.slabOff+n]
+	q.slabOff += n
 	copy(c.own, m.small)
 	c.tsn, c.sid, c.ssn, c.ppid, c.flags, c.size = q.nextTSN, m.info.Stream, ssn, m.info.PPID, flags, n
 	c.pin, c.ctx = m.pin, m.info.Context

@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"encoding/binary"
+	"sync"
 
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -22,25 +23,31 @@ type packetBuilder struct {
 	mtu     int
 	srcPort uint16
 	dstPort uint16
+	vtag    uint32
 	// dst is the path the packets being built go to (nil for the replies
 	// of the CLOSED state, which have their own route).
 	dst *transport
 
-	open   bool
 	pieces []*buffer.View // sealed pieces of the packet being built
 	tail   *buffer.View   // the piece being written, nil if none
 	n      int            // bytes in the packet, common header included
-	vtag   uint32
 	// types holds the chunk types of the packet, for the statistics.
 	types [16]header.ChunkType
-	ntype int
+	ntype uint8
+	open  bool // a packet is being built
 	// lastData is the header of the last DATA chunk of the open packet,
 	// nil if it has none, for setImmediate.
 	lastData []byte
 
-	out []sealedPacket
-	// sent is called for every chunk type of every sealed packet.
-	sent func(t header.ChunkType)
+	// out are the sealed packets waiting to be written, in storage from
+	// sealedPool (outBox) while there are any: an idle association keeps
+	// none.
+	out    []sealedPacket
+	outBox *[]sealedPacket
+	// pstats and astats, if set, count every chunk of every sealed
+	// packet (ChunksSent).
+	pstats *ProtocolStats
+	astats *AssocStats
 }
 
 // init prepares the builder for a path.
@@ -131,7 +138,7 @@ func (p *packetBuilder) space(n int) []byte {
 }
 
 func (p *packetBuilder) count(t header.ChunkType) {
-	if p.ntype < len(p.types) {
+	if int(p.ntype) < len(p.types) {
 		p.types[p.ntype] = t
 		p.ntype++
 	}
@@ -215,9 +222,12 @@ func (p *packetBuilder) seal() {
 		crc = header.ChecksumUpdate(crc, v.AsSlice())
 	}
 	first.SetChecksum(crc)
-	if p.sent != nil {
-		for _, t := range p.types[:p.ntype] {
-			p.sent(t)
+	for _, t := range p.types[:p.ntype] {
+		if p.pstats != nil {
+			p.pstats.ChunksSent[t].Increment()
+		}
+		if p.astats != nil {
+			p.astats.ChunksSent.Of(t).Increment()
 		}
 	}
 	b := buffer.MakeWithView(p.pieces[0])
@@ -227,14 +237,41 @@ func (p *packetBuilder) seal() {
 	}
 	clear(p.pieces)
 	p.pieces = p.pieces[:0]
+	if p.outBox == nil {
+		p.outBox = sealedPool.Get().(*[]sealedPacket)
+		p.out = (*p.outBox)[:0]
+	}
 	p.out = append(p.out, sealedPacket{b: b, dst: p.dst})
+}
+
+// sealedPool holds the storage of the sealed packets of builders between
+// flushes.
+var sealedPool = sync.Pool{New: func() any { return new([]sealedPacket) }}
+
+// detach hands the sealed packets over to the caller, who gives their
+// storage back with putSealed.
+func (p *packetBuilder) detach() ([]sealedPacket, *[]sealedPacket) {
+	out, box := p.out, p.outBox
+	p.out, p.outBox = nil, nil
+	return out, box
+}
+
+// putSealed gives back the storage detach handed over, its packets
+// written or released.
+func putSealed(out []sealedPacket, box *[]sealedPacket) {
+	if box == nil {
+		return
+	}
+	clear(out)
+	*box = out[:0]
+	sealedPool.Put(box)
 }
 
 // take moves the sealed packets to dst.
 func (p *packetBuilder) take(dst []sealedPacket) []sealedPacket {
-	dst = append(dst, p.out...)
-	clear(p.out)
-	p.out = p.out[:0]
+	out, box := p.detach()
+	dst = append(dst, out...)
+	putSealed(out, box)
 	return dst
 }
 
@@ -250,11 +287,11 @@ func (p *packetBuilder) release() {
 	clear(p.pieces)
 	p.pieces = p.pieces[:0]
 	p.open = false
-	for i := range p.out {
-		p.out[i].b.Release()
+	out, box := p.detach()
+	for i := range out {
+		out[i].b.Release()
 	}
-	clear(p.out)
-	p.out = p.out[:0]
+	putSealed(out, box)
 }
 
 // shareDataPayloads makes packets carry DATA payloads by reference (a clone

@@ -16,11 +16,11 @@ func TestPathCredit(t *testing.T) {
 	p1, p2 := &transport{}, &transport{}
 	once := &outChunk{tp: p1, size: 100}
 	once.ackedOn()
-	require.Equal(t, 100, p1.acked)
+	require.Equal(t, int32(100), p1.acked)
 
 	marked := &outChunk{tp: p1, size: 100, rtx: true}
 	marked.ackedOn()
-	require.Equal(t, 100, p1.acked, "a chunk given up for lost credits its path")
+	require.Equal(t, int32(100), p1.acked, "a chunk given up for lost credits its path")
 
 	both := &outChunk{tp: p2, size: 100, multi: true}
 	both.ackedOn()

@@ -413,7 +413,7 @@ func TestOutqueueOrderedLimit(t *testing.T) {
 	var now tcpip.MonotonicTime
 	q.sack(sackChunk(1000+9, 1<<20), now, &r) // ten acknowledged
 	require.False(t, q.streamFull(1))
-	require.Equal(t, uint16(1<<16-1-10), q.ordered[1])
+	require.Equal(t, uint16(1<<16-1-10), q.streams[1].ordered)
 }
 
 // A control chunk asked for after DATA must not follow it in the same

@@ -36,6 +36,10 @@ type protocol struct {
 	assocCount  atomic.Int64
 
 	icmp6Once sync.Once // registers the ICMPv6 watcher (icmp6.go)
+
+	// lastAddrs is the last local address list made (addresses.go),
+	// shared by the associations whose list is the same.
+	lastAddrs atomic.Pointer[[]tcpip.Address]
 }
 
 var _ stack.TransportProtocol = (*protocol)(nil)
@@ -257,7 +261,7 @@ func (p *protocol) handleClosed(d *demux, pi *packetInfo, chunks []byte, now int
 	defer r.Release()
 	var pb packetBuilder
 	pb.init(int(r.MTU()), pi.dstPort, pi.srcPort)
-	pb.sent = func(t header.ChunkType) { p.stats.ChunksSent[t].Increment() }
+	pb.pstats = &p.stats
 	x := execEnv{pb: &pb, dmx: d, listener: l}
 	p.execute(&ctx, &ev, &cmds, &x)
 	pb.seal()

@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"sync"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -58,12 +59,14 @@ type prSender struct {
 	// used is set once a message with a policy was queued: until then
 	// there is nothing to prune.
 	used bool
-	// ids is scratch for the stream/SSN pairs of a FORWARD TSN.
-	ids []header.ForwardTSNStream
 }
 
+// fwdStreams is scratch for the stream/SSN pairs of a FORWARD TSN,
+// pooled rather than kept by every association (its idle heap).
+var fwdStreams = sync.Pool{New: func() any { return new([]header.ForwardTSNStream) }}
+
 func (s *prSender) reset(cum uint32) {
-	*s = prSender{advPt: cum, ids: s.ids[:0]}
+	*s = prSender{advPt: cum}
 }
 
 // onT3 is RFC 3758 3.5 A5: on T3-rtx expiry, a FORWARD TSN the peer has
@@ -221,7 +224,7 @@ func (a *association) prAbandonMessage(tsn uint32) {
 				q.inflight = append(q.inflight, c)
 			}
 			q.abandon(c)
-			a.stats.AbandonedChunks.Increment()
+			a.p.stats.AbandonedChunks.Increment()
 		}
 		if c.flags&header.DataFlagEnd != 0 {
 			last = c
@@ -235,7 +238,7 @@ func (a *association) prAbandonMessage(tsn uint32) {
 	if last == nil || !last.hasMessage() {
 		return // reported already (or its end was acknowledged)
 	}
-	a.stats.AbandonedMessages.Increment()
+	a.p.stats.AbandonedMessages.Increment()
 	if a.events&EventSendFailed != 0 {
 		a.note(&SendFailed{
 			ID:   a.id,
@@ -304,7 +307,10 @@ func (a *association) sendForwardTSN() {
 	s.fwdDue = false
 	room := (a.pb.maxChunk() - header.ForwardTSNChunkHeaderLen) / header.ForwardTSNStreamLen
 	cum := s.advPt
-	s.ids = s.ids[:0]
+	idsp := fwdStreams.Get().(*[]header.ForwardTSNStream)
+	defer fwdStreams.Put(idsp)
+	ids := (*idsp)[:0]
+	defer func() { *idsp = ids[:0] }()
 	for _, c := range q.inflight {
 		if tsnLT(cum, c.tsn) {
 			break
@@ -313,25 +319,25 @@ func (a *association) sendForwardTSN() {
 			continue // C4: unordered chunks have no SSN to report
 		}
 		j := 0
-		for j < len(s.ids) && s.ids[j].StreamID != c.sid {
+		for j < len(ids) && ids[j].StreamID != c.sid {
 			j++
 		}
-		if j < len(s.ids) {
-			s.ids[j].SSN = c.ssn // later TSNs carry later SSNs
+		if j < len(ids) {
+			ids[j].SSN = c.ssn // later TSNs carry later SSNs
 			continue
 		}
-		if len(s.ids) == room {
+		if len(ids) == room {
 			cum = c.tsn - 1 // C4: what fits one packet
 			break
 		}
-		s.ids = append(s.ids, header.ForwardTSNStream{StreamID: c.sid, SSN: c.ssn})
+		ids = append(ids, header.ForwardTSNStream{StreamID: c.sid, SSN: c.ssn})
 	}
 	if cum == q.cumAck {
 		return
 	}
-	l := header.ForwardTSNChunkLen(len(s.ids))
+	l := header.ForwardTSNChunkLen(len(ids))
 	b := a.pb.reserve(a.peerVtag, l, header.ChunkForwardTSN)
-	f := header.ForwardTSNFields{NewCumulativeTSN: cum, Streams: s.ids}
+	f := header.ForwardTSNFields{NewCumulativeTSN: cum, Streams: ids}
 	header.ForwardTSNChunk(b).Encode(&f)
 }
 

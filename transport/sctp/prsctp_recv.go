@@ -81,7 +81,7 @@ func (a *association) eatForwardTSN(c header.ForwardTSNChunk) {
 	// The peer waits on this SACK to move on: at once, as when DATA
 	// fills a gap (RFC 9260 6.2).
 	a.sackNow = true
-	a.stats.ForwardTSNsReceived.Increment()
+	a.p.stats.ForwardTSNsReceived.Increment()
 	a.in.forward(cum)
 	before := a.ulp.enqueued
 	if pd, ok := a.ulp.forward(cum, c); ok {

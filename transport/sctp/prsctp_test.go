@@ -156,7 +156,7 @@ func TestPRSCTPDisabled(t *testing.T) {
 			}, 20*time.Second), "got %v", got)
 			require.Equal(t, []uint32{0, 1, 2, 3}, got)
 			require.Empty(t, w.fwdTSNs)
-			require.Zero(t, assocOf(t, c).stats.AbandonedMessages.Value())
+			require.Zero(t, protoStats(e.a).AbandonedMessages.Value())
 		})
 	}
 }
@@ -215,10 +215,9 @@ func TestPRSCTPTTLAbandonsLost(t *testing.T) {
 			require.NotEmpty(t, w.fwdTSNs)
 			last := w.fwdTSNs[len(w.fwdTSNs)-1]
 			require.Equal(t, []header.ForwardTSNStream{{StreamID: 1, SSN: 11}}, last.Streams)
-			a := assocOf(t, c)
-			require.Equal(t, uint64(3), a.stats.AbandonedMessages.Value())
-			require.Equal(t, uint64(3), a.stats.AbandonedChunks.Value())
-			require.NotZero(t, assocOf(t, s).stats.ForwardTSNsReceived.Value())
+			require.Equal(t, uint64(3), protoStats(e.a).AbandonedMessages.Value())
+			require.Equal(t, uint64(3), protoStats(e.a).AbandonedChunks.Value())
+			require.NotZero(t, protoStats(e.b).ForwardTSNsReceived.Value())
 			fails := e.collect(c, time.Second, func(ns []Notification) bool { return len(ns) >= 3 })
 			require.Len(t, fails, 3)
 			for i, n := range fails {
@@ -229,6 +228,7 @@ func TestPRSCTPTTLAbandonsLost(t *testing.T) {
 			}
 			// Everything acknowledged: nothing outstanding, the flight
 			// credited back.
+			a := assocOf(t, c)
 			require.True(t, e.run(func() bool {
 				a.mu.Lock()
 				defer a.mu.Unlock()
@@ -268,10 +268,9 @@ func TestPRSCTPFragmentedAbandonedWhole(t *testing.T) {
 		return len(got) == 5
 	}, 5*time.Second), "got %v", got)
 	require.Equal(t, []uint32{0, 2, 3, 4, 5}, got)
-	a := assocOf(t, c)
-	require.Equal(t, uint64(1), a.stats.AbandonedMessages.Value())
+	require.Equal(t, uint64(1), protoStats(e.a).AbandonedMessages.Value())
 	// Its B fragment was acknowledged already: three are given up.
-	require.Equal(t, uint64(3), a.stats.AbandonedChunks.Value())
+	require.Equal(t, uint64(3), protoStats(e.a).AbandonedChunks.Value())
 	sa := assocOf(t, s)
 	sa.mu.Lock()
 	require.Empty(t, sa.ulp.frags, "the stranded fragments are dropped")

@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"slices"
+	"sync"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 
@@ -23,6 +24,9 @@ func (a *association) sendSack() {
 	a.sendSackTo(t)
 }
 
+// gapPool holds the scratch the Gap Ack Blocks of a SACK are built in.
+var gapPool = sync.Pool{New: func() any { return new([]header.GapAckBlock) }}
+
 // sendSackTo builds a SACK for path t: reply chunks go back where the DATA
 // came from (RFC 9260 6.4), or with the DATA they are bundled with.
 //
@@ -32,13 +36,23 @@ func (a *association) sendSackTo(t *transport) {
 	// RFC 9260 6.2: as many Gap Ack Blocks as fit in a packet of the
 	// path MTU with the duplicates.
 	room := (t.pmtu - header.SCTPCommonHeaderLen - header.SackChunkHeaderLen - 4*len(a.in.dups)) / 4
-	a.gapScratch = a.in.gapBlocks(a.gapScratch[:0], max(room, 1))
+	var gaps []header.GapAckBlock
+	var gp *[]header.GapAckBlock
+	if a.in.hasGaps() {
+		// The blocks are built in pooled scratch: a TCB keeps none.
+		gp = gapPool.Get().(*[]header.GapAckBlock)
+		gaps = a.in.gapBlocks((*gp)[:0], max(room, 1))
+	}
 	rwnd := a.ulp.rwnd()
-	l := header.SackChunkLen(len(a.gapScratch), len(a.in.dups))
+	l := header.SackChunkLen(len(gaps), len(a.in.dups))
 	b := a.pb.reserve(a.peerVtag, l, header.ChunkSack)
 	header.SackChunk(b).Encode(&header.SackFields{
-		CumTSNAck: a.in.cum, ARwnd: rwnd, GapAckBlocks: a.gapScratch, DuplicateTSNs: a.in.dups,
+		CumTSNAck: a.in.cum, ARwnd: rwnd, GapAckBlocks: gaps, DuplicateTSNs: a.in.dups,
 	})
+	if gp != nil {
+		*gp = gaps[:0]
+		gapPool.Put(gp)
+	}
 	a.stats.SacksSent.Increment()
 	a.in.dups = a.in.dups[:0]
 	a.lastRwnd = rwnd

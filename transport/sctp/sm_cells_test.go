@@ -51,20 +51,21 @@ func cellProtocol(t *testing.T) *protocol {
 func cellAssoc(p *protocol, s State) *association {
 	a := &association{p: p, state: s, myVtag: fxMyTag, peerVtag: fxPeerTag, localPort: 1, peerPort: 2,
 		myInitTSN: fxMyTSN, peerInitTSN: fxPeerTSN, wantOut: 10, maxIn: 10, outStreams: 10, inStreams: 10,
-		rcvbuf: 65536, sndbuf: 65536, maxInitRetries: 8, localAddr: fxLocal}
+		rcvbuf: 65536, sndbuf: 65536, localAddr: fxLocal}
 	if s == StateCookieWait {
 		a.peerVtag = 0
 	}
 	t := &transport{addr: fxPeer, port: 2, pmtu: 1500, state: PathActive}
 	t.rto = p.opts.RTOInitial
 	t.hbInterval = p.opts.HeartbeatInterval
-	t.pathMaxRetrans = p.opts.PathMaxRetrans
+	t.pathMaxRetrans = retransLimit(p.opts.PathMaxRetrans)
 	t.resetCongestion()
 	t.hbNext = p.stack.Clock().NowMonotonic().Add(-time.Millisecond) // a probe is due
 	a.paths = []*transport{t}
 	a.primary, a.sackPath = t, t
 	a.families = familyV4
 	a.o = &p.opts
+	a.su().maxInitRetries = 8
 	a.out.init(fxMyTSN, 10, 65536)
 	a.in.init(fxPeerTSN)
 	a.ulp.init(10, 65536)

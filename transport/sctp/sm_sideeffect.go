@@ -197,12 +197,13 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 	case cmdStopTimer:
 		a.stopTimer(c.timer)
 	case cmdStartIfIdle:
-		if !a.timers[c.timer].armed {
+		if !a.timerArmed(c.timer) {
 			a.startTimer(c.timer)
 		}
 	case cmdBackoffT1:
-		a.initRetries++
-		a.t1rto = min(2*a.t1rto, a.maxInitTimeout, a.o.RTOMax)
+		su := a.su()
+		su.initRetries++
+		su.t1rto = min(2*su.t1rto, su.maxInitTimeout, a.o.RTOMax)
 	case cmdCountRetrans:
 		t := a.dataPath()
 		t.backoff(a.o)
@@ -240,11 +241,11 @@ func (p *protocol) exec1(ctx *smContext, ev *event, c command, x *execEnv) {
 		it := header.NewCauseIter(ev.chunk.Value())
 		if cs, ok := it.Next(); ok {
 			a.abortCause = cs.Code()
-			a.abortInfo = append([]byte(nil), cs.Info()...)
+			a.x().abortInfo = append([]byte(nil), cs.Info()...)
 		}
 		a.hasAbort = true
 	case cmdReportRestart:
-		a.restarts++
+		a.x().restarts++
 		p.stats.Restarts.Increment()
 		a.note(&AssocChange{ID: a.id, State: Restart, OutStreams: a.outStreams, InStreams: a.inStreams})
 	case cmdReportRemoteError:
@@ -302,7 +303,7 @@ func (a *association) replyPath(ev *event, k cmdKind) *transport {
 			}
 		}
 		if n > 0 {
-			return conf[a.initRetries%n]
+			return conf[a.su().initRetries%n]
 		}
 	case cmdSendCookieEcho:
 		return a.primary
@@ -409,7 +410,7 @@ func (a *association) sendInit() {
 	})
 	a.pb.unreserve(maxLen - l) // what the optional parameters did not use
 	a.pb.sealAfter()
-	if a.initRetries > 0 {
+	if a.su().initRetries > 0 {
 		a.p.stats.Retransmissions[timerT1Init].Increment()
 		a.stats.Retransmissions[timerT1Init].Increment()
 	}
@@ -420,16 +421,17 @@ func (a *association) sendInit() {
 //
 // +checklocks:a.mu
 func (a *association) sendCookieEcho() {
-	l := header.PaddedLen(header.CookieEchoChunkLen(len(a.cookie)))
+	su := a.su()
+	l := header.PaddedLen(header.CookieEchoChunkLen(len(su.cookie)))
 	b := a.pb.reserve(a.peerVtag, l, header.ChunkCookieEcho)
-	header.CookieEchoChunk(b).Encode(&header.CookieEchoFields{Cookie: a.cookie})
-	if len(a.unrecParams) > 0 && a.initRetries == 0 {
-		cl := header.PaddedLen(header.CauseHeaderLen + len(a.unrecParams))
+	header.CookieEchoChunk(b).Encode(&header.CookieEchoFields{Cookie: su.cookie})
+	if len(su.unrecParams) > 0 && su.initRetries == 0 {
+		cl := header.PaddedLen(header.CauseHeaderLen + len(su.unrecParams))
 		b := a.pb.reserve(a.peerVtag, header.ChunkHeaderLen+cl, header.ChunkError)
-		n := header.Cause(b[header.ChunkHeaderLen:]).Encode(&header.CauseFields{Code: header.CauseUnrecognizedParameters, Info: a.unrecParams})
+		n := header.Cause(b[header.ChunkHeaderLen:]).Encode(&header.CauseFields{Code: header.CauseUnrecognizedParameters, Info: su.unrecParams})
 		header.ErrorChunk(b).Encode(&header.ErrorFields{Causes: b[header.ChunkHeaderLen : header.ChunkHeaderLen+n]})
 	}
-	if a.initRetries > 0 {
+	if su.initRetries > 0 {
 		a.p.stats.Retransmissions[timerT1Cookie].Increment()
 		a.stats.Retransmissions[timerT1Cookie].Increment()
 		return

@@ -133,7 +133,7 @@ func sfDo6_3_3Rtx(ctx *smContext, ev *event, cmds *commandList) disposition {
 		}
 		return dispContinue
 	}
-	if a.errorCount >= ctx.a.o.AssociationMaxRetrans {
+	if int(a.errorCount) >= ctx.a.o.AssociationMaxRetrans {
 		// RFC 9260 8.1: the peer is unreachable.
 		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
@@ -211,7 +211,7 @@ func sfSendHeartbeat8_3(ctx *smContext, ev *event, cmds *commandList) dispositio
 		if !a.hbDue(t, now) {
 			continue
 		}
-		if t.hbOutstanding && t.confirmed() && now.Sub(t.hbSentAt) >= t.rto && a.errorCount >= ctx.a.o.AssociationMaxRetrans {
+		if t.hbOutstanding && t.confirmed() && now.Sub(t.hbSentAt) >= t.rto && int(a.errorCount) >= ctx.a.o.AssociationMaxRetrans {
 			return cmds.abortAssoc(0, vtPeer, errTimeout)
 		}
 		cmds.add(command{kind: cmdHeartbeatPath, path: uint8(i)})

@@ -166,7 +166,7 @@ func sfDo5_1T1CookieExpire(ctx *smContext, ev *event, cmds *commandList) disposi
 // report the failure to the user and delete the TCB once
 // Max.Init.Retransmits is reached (RFC 9260 5.1 C and E).
 func t1Expire(ctx *smContext, cmds *commandList, resend cmdKind, t timerID) disposition {
-	if ctx.a.initRetries >= ctx.a.maxInitRetries {
+	if su := ctx.a.su(); su.initRetries >= su.maxInitRetries {
 		cmds.reportError(errTimeout)
 		cmds.do(cmdDeleteTCB)
 		return dispDeleted
@@ -199,7 +199,7 @@ func initCollisionCommon(ctx *smContext, ev *event, cmds *commandList) (disposit
 	// of an Association with New Addresses, carrying the INIT's tag.
 	if a := ctx.a; a.state != StateCookieWait {
 		for i, ad := range ctx.init.addrs[:ctx.init.naddrs] {
-			if a.pathFor(ad) == nil && !slices.Contains(a.peerAddrs, ad) {
+			if a.pathFor(ad) == nil && !slices.Contains(a.r().peerAddrs, ad) {
 				ctx.newAddrs[ctx.nnew] = uint8(i)
 				ctx.nnew++
 			}
@@ -367,7 +367,7 @@ func sfDo5_2_6StaleCookie(ctx *smContext, ev *event, cmds *commandList) disposit
 	if !ok || len(cs) < header.CauseHeaderLen+4 {
 		return sfOperr3_3_10(ctx, ev, cmds)
 	}
-	if ctx.a.initRetries >= ctx.a.maxInitRetries {
+	if su := ctx.a.su(); su.initRetries >= su.maxInitRetries {
 		cmds.reportError(errTimeout)
 		cmds.do(cmdDeleteTCB)
 		return dispDeleted

@@ -177,7 +177,7 @@ func sfDo9_2Reshutack(ctx *smContext, ev *event, cmds *commandList) disposition 
 // shutdownRetransmit counts a T2 retransmission and gives up after
 // Association.Max.Retrans (RFC 9260 9.2, 8.1).
 func shutdownRetransmit(ctx *smContext, cmds *commandList, send cmdKind) disposition {
-	if ctx.a.errorCount >= ctx.a.o.AssociationMaxRetrans {
+	if int(ctx.a.errorCount) >= ctx.a.o.AssociationMaxRetrans {
 		return cmds.abortAssoc(0, vtPeer, errTimeout)
 	}
 	cmds.do(cmdCountRetrans)

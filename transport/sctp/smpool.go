@@ -24,7 +24,8 @@ func putFrame(f *smFrame) {
 }
 
 // eventPool holds the events of user calls that carry nothing but their
-// type (the read path's PRM_RECEIVE).
+// type (the read path's PRM_RECEIVE), and those of a packet's chunks
+// (handleChunksFrom).
 var eventPool = sync.Pool{New: func() any { return new(event) }}
 
 // runPlain runs an event of type typ that carries nothing else, from the

@@ -69,6 +69,14 @@ type ProtocolStats struct {
 	// PathSwitches counts changes of the path new data takes (RFC 9260
 	// 6.4: failover and the return to the primary).
 	PathSwitches tcpip.StatCounter
+	// AbandonedChunks and AbandonedMessages count the DATA chunks and
+	// messages given up by their PR-SCTP policy (RFC 3758 3.4);
+	// ForwardTSNsReceived the FORWARD TSN chunks that moved a
+	// cumulative TSN (RFC 3758 3.6). Stack-wide only: each association's
+	// counters are heap it keeps while idle.
+	AbandonedChunks     tcpip.StatCounter
+	AbandonedMessages   tcpip.StatCounter
+	ForwardTSNsReceived tcpip.StatCounter
 }
 
 // AssocStats are one association's counters.
@@ -99,13 +107,6 @@ type AssocStats struct {
 	// NotificationsDropped counts notifications dropped because the
 	// reader let too many wait.
 	NotificationsDropped tcpip.StatCounter
-	// AbandonedChunks and AbandonedMessages count the DATA chunks and
-	// messages given up by their PR-SCTP policy (RFC 3758 3.4);
-	// ForwardTSNsReceived the FORWARD TSN chunks that moved our
-	// cumulative TSN (RFC 3758 3.6).
-	AbandonedChunks     tcpip.StatCounter
-	AbandonedMessages   tcpip.StatCounter
-	ForwardTSNsReceived tcpip.StatCounter
 }
 
 // ChunkCounts counts chunks by type. Each association has two, so they

@@ -36,22 +36,33 @@ func (t timerID) event() eventType { return evTimeoutT1Init + eventType(t) }
 // nothing. A callback that lost the race with Stop or Reset finds the timer
 // disarmed or its deadline in the future and does nothing.
 //
-// All fields are guarded by the association's mu.
+// An association makes each of its timers the first time it starts it: an
+// idle one has only its heartbeat timer. All fields are guarded by the
+// association's mu; whether the timer is armed is a bit of the
+// association's timersArmed.
 type assocTimer struct {
 	t        tcpip.Timer
-	armed    bool
 	deadline tcpip.MonotonicTime
 }
+
+// timerArmed reports whether timer id is armed.
+//
+// +checklocks:a.mu
+func (a *association) timerArmed(id timerID) bool { return a.timersArmed&(1<<id) != 0 }
 
 // startTimer arms timer id to fire after the association's duration for it.
 //
 // +checklocks:a.mu
 func (a *association) startTimer(id timerID) {
 	d := a.timerDuration(id)
-	tm := &a.timers[id]
+	tm := a.timers[id]
+	if tm == nil {
+		tm = new(assocTimer)
+		a.timers[id] = tm
+	}
 	clock := a.p.stack.Clock()
 	deadline := clock.NowMonotonic().Add(d)
-	if tm.armed && tm.t != nil && !deadline.Before(tm.deadline) {
+	if a.timerArmed(id) && tm.t != nil && !deadline.Before(tm.deadline) {
 		// Pushed later (T3 restarts on every SACK): the running timer
 		// fires first and re-arms itself for the rest (onTimer), which
 		// is cheaper than resetting it each time.
@@ -59,10 +70,10 @@ func (a *association) startTimer(id timerID) {
 		return
 	}
 	tm.deadline = deadline
-	if !tm.armed {
+	if !a.timerArmed(id) {
 		a.p.stats.TimersActive.Increment()
 	}
-	tm.armed = true
+	a.timersArmed |= 1 << id
 	if tm.t == nil {
 		tm.t = clock.AfterFunc(d, func() { a.onTimer(id) })
 		return
@@ -74,15 +85,25 @@ func (a *association) startTimer(id timerID) {
 //
 // +checklocks:a.mu
 func (a *association) stopTimer(id timerID) {
-	tm := &a.timers[id]
-	if !tm.armed {
+	if !a.timerArmed(id) {
 		return
 	}
-	tm.armed = false
+	a.timersArmed &^= 1 << id
 	a.p.stats.TimersActive.Decrement()
-	if tm.t != nil {
+	if tm := a.timers[id]; tm != nil && tm.t != nil {
 		tm.t.Stop()
 	}
+}
+
+// dropTimer disarms timer id and lets its clock timer go: for a timer
+// the association will not need again, whose clock timer would otherwise
+// be a good part of an idle association's memory. A later startTimer
+// makes a new one.
+//
+// +checklocks:a.mu
+func (a *association) dropTimer(id timerID) {
+	a.stopTimer(id)
+	a.timers[id] = nil
 }
 
 // stopAllTimers disarms every timer, for the end of the association.
@@ -97,8 +118,8 @@ func (a *association) stopAllTimers() {
 // onTimer runs on the clock's goroutine when timer id fires.
 func (a *association) onTimer(id timerID) {
 	a.mu.Lock()
-	tm := &a.timers[id]
-	if !tm.armed {
+	tm := a.timers[id]
+	if !a.timerArmed(id) || tm == nil {
 		a.mu.Unlock()
 		return
 	}
@@ -107,7 +128,7 @@ func (a *association) onTimer(id timerID) {
 		a.mu.Unlock()
 		return
 	}
-	tm.armed = false
+	a.timersArmed &^= 1 << id
 	a.p.stats.TimersActive.Decrement()
 	a.p.stats.Timeouts[id].Increment()
 	a.stats.Timeouts[id].Increment()

@@ -1,6 +1,7 @@
 package sctp
 
 import (
+	"math"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -42,39 +43,40 @@ func (s PathState) String() string {
 type transport struct {
 	addr  tcpip.Address
 	port  uint16
-	route *stack.Route // nil while no route reaches addr
-
 	state PathState
+	// measured: the RTO estimator has had a sample (rto.go).
+	measured bool
+	// hbOutstanding: a HEARTBEAT awaits its ACK; hbDisabled: the user
+	// turned heartbeats off (heartbeat.go).
+	hbOutstanding, hbDisabled bool
+
+	route *stack.Route // nil while no route reaches addr
 
 	pmtu int // path MTU for SCTP packets (route MTU, lowered by ICMP)
 
 	// RTO estimator (RFC 9260 6.3.1).
-	rto      time.Duration
-	srtt     time.Duration
-	rttvar   time.Duration
-	measured bool
+	rto    time.Duration
+	srtt   time.Duration
+	rttvar time.Duration
 
 	// Congestion control (RFC 9260 7.2).
 	cwnd         int
 	ssthresh     int
-	pba          int // partial_bytes_acked
-	flight       int // bytes outstanding on this path (RFC 9260 6.1)
-	acked        int // bytes this path's chunks got acknowledged by the SACK being processed
-	flightBefore int // flight when that SACK arrived
+	pba          int   // partial_bytes_acked
+	flight       int   // bytes outstanding on this path (RFC 9260 6.1)
+	acked        int32 // bytes this path's chunks got acknowledged by the SACK being processed
+	flightBefore int32 // flight when that SACK arrived
 	// lastSend is when DATA last went out, or the flight last emptied:
 	// the start of an idle period (7.2.1).
 	lastSend tcpip.MonotonicTime
 
-	errorCount int // RFC 9260 8.2
-
 	// Heartbeats (RFC 9260 8.3, 5.4).
 	hbNonce        uint64
-	hbOutstanding  bool
 	hbSentAt       tcpip.MonotonicTime
 	hbNext         tcpip.MonotonicTime // when the next one is due
 	hbInterval     time.Duration       // HB.interval of this path
-	hbDisabled     bool                // the user turned heartbeats off
-	pathMaxRetrans int
+	errorCount     int32               // RFC 9260 8.2
+	pathMaxRetrans int32
 }
 
 // init sets the path up for route r (nil if none yet) and the options.
@@ -87,10 +89,14 @@ func (t *transport) init(addr tcpip.Address, r *stack.Route, o *Options) {
 	}
 	t.rto = o.RTOInitial
 	t.hbInterval = o.HeartbeatInterval
-	t.pathMaxRetrans = o.PathMaxRetrans
+	t.pathMaxRetrans = retransLimit(o.PathMaxRetrans)
 	t.hbDisabled = o.NoHeartbeats
 	t.resetCongestion()
 }
+
+// retransLimit is a Path.Max.Retrans for a path's error counter (int32,
+// as small counters keep a path small).
+func retransLimit(n int) int32 { return int32(min(n, math.MaxInt32)) }
 
 // defaultPathMTU is the MTU assumed for a path without a route.
 const defaultPathMTU = 1280
