@@ -52,9 +52,7 @@ func sfEatFwdTSNFast9_2(ctx *smContext, ev *event, cmds *commandList) dispositio
 	if d != dispContinue {
 		return d
 	}
-	cmds.add(command{kind: cmdSendSack, now: true})
-	cmds.do(cmdSendShutdown)
-	cmds.startTimer(timerT2Shutdown)
+	sackAndRepeatShutdown(cmds)
 	return dispContinue
 }
 

@@ -99,6 +99,19 @@ func readAllMsgs(s *Endpoint) (ppids []uint32, infos []RecvInfo) {
 	}
 }
 
+// readPPIDs reads messages from s until n have come (the test fails
+// after max) and returns their PPIDs in the order read.
+func readPPIDs(e *testEnv, s *Endpoint, n int, max time.Duration) []uint32 {
+	e.t.Helper()
+	var got []uint32
+	require.True(e.t, e.run(func() bool {
+		p, _ := readAllMsgs(s)
+		got = append(got, p...)
+		return len(got) == n
+	}, max), "got %v", got)
+	return got
+}
+
 func TestPRSCTPNegotiated(t *testing.T) {
 	e := newTestEnv(t, 3758, Options{}, sctptest.LinkConfig{})
 	w := watchPR(e)
@@ -148,12 +161,7 @@ func TestPRSCTPDisabled(t *testing.T) {
 			for i := uint32(0); i < 4; i++ {
 				e.write(c, []byte("message"), SendInfo{Stream: 1, PPID: i, TTL: time.Millisecond})
 			}
-			var got []uint32
-			require.True(t, e.run(func() bool {
-				p, _ := readAllMsgs(s)
-				got = append(got, p...)
-				return len(got) == 4
-			}, 20*time.Second), "got %v", got)
+			got := readPPIDs(e, s, 4, 20*time.Second)
 			require.Equal(t, []uint32{0, 1, 2, 3}, got)
 			require.Empty(t, w.fwdTSNs)
 			require.Zero(t, protoStats(e.a).AbandonedMessages.Value())
@@ -197,12 +205,7 @@ func TestPRSCTPTTLAbandonsLost(t *testing.T) {
 				e.write(c, []byte("partially reliable"), info)
 				e.n.Advance(time.Millisecond)
 			}
-			var got []uint32
-			require.True(t, e.run(func() bool {
-				p, _ := readAllMsgs(s)
-				got = append(got, p...)
-				return len(got) == 17
-			}, 5*time.Second), "got %v", got)
+			got := readPPIDs(e, s, 17, 5*time.Second)
 			// No stall: fast retransmit finds the losses, no T3 (1 s) needed.
 			require.Less(t, e.n.Elapsed()-start, 500*time.Millisecond)
 			var want []uint32
@@ -261,12 +264,7 @@ func TestPRSCTPFragmentedAbandonedWhole(t *testing.T) {
 	for i := uint32(2); i < 6; i++ {
 		e.write(c, []byte("after"), SendInfo{PPID: i})
 	}
-	var got []uint32
-	require.True(t, e.run(func() bool {
-		p, _ := readAllMsgs(s)
-		got = append(got, p...)
-		return len(got) == 5
-	}, 5*time.Second), "got %v", got)
+	got := readPPIDs(e, s, 5, 5*time.Second)
 	require.Equal(t, []uint32{0, 2, 3, 4, 5}, got)
 	require.Equal(t, uint64(1), protoStats(e.a).AbandonedMessages.Value())
 	// Its B fragment was acknowledged already: three are given up.
@@ -297,12 +295,7 @@ func TestPRSCTPUnsentExpired(t *testing.T) {
 		e.write(c, msg, SendInfo{PPID: i, TTL: 10 * time.Millisecond})
 	}
 	e.write(c, msg, SendInfo{PPID: 12})
-	var got []uint32
-	require.True(t, e.run(func() bool {
-		p, _ := readAllMsgs(s)
-		got = append(got, p...)
-		return len(got) == 9
-	}, 5*time.Second), "got %v", got)
+	got := readPPIDs(e, s, 9, 5*time.Second)
 	require.Equal(t, []uint32{0, 1, 2, 3, 4, 5, 6, 7, 12}, got)
 	require.NotEmpty(t, w.fwdTSNs)
 	fails := e.collect(c, time.Second, func(ns []Notification) bool { return len(ns) >= 4 })
@@ -327,12 +320,7 @@ func TestPRSCTPDefaultPRInfo(t *testing.T) {
 	for i := uint32(0); i < 6; i++ {
 		e.write(c, []byte("default"), SendInfo{Stream: 2, PPID: i})
 	}
-	var got []uint32
-	require.True(t, e.run(func() bool {
-		p, _ := readAllMsgs(s)
-		got = append(got, p...)
-		return len(got) == 5
-	}, 5*time.Second), "got %v", got)
+	got := readPPIDs(e, s, 5, 5*time.Second)
 	require.Equal(t, []uint32{0, 2, 3, 4, 5}, got)
 }
 
@@ -571,12 +559,7 @@ func TestPRSCTPForwardTSNRetransmitted(t *testing.T) {
 		e.write(c, []byte("unordered"), SendInfo{PPID: i, Unordered: true, TTL: time.Millisecond})
 		e.n.Advance(time.Millisecond)
 	}
-	var got []uint32
-	require.True(t, e.run(func() bool {
-		p, _ := readAllMsgs(s)
-		got = append(got, p...)
-		return len(got) == 5
-	}, 5*time.Second))
+	got := readPPIDs(e, s, 5, 5*time.Second)
 	require.ElementsMatch(t, []uint32{0, 2, 3, 4, 5}, got)
 	a := assocOf(t, c)
 	require.True(t, e.run(func() bool {

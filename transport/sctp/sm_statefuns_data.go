@@ -40,10 +40,17 @@ func sfEatDataFast9_2(ctx *smContext, ev *event, cmds *commandList) disposition 
 	if d != dispContinue {
 		return d
 	}
+	sackAndRepeatShutdown(cmds)
+	return dispContinue
+}
+
+// sackAndRepeatShutdown acknowledges at once and repeats the SHUTDOWN,
+// for data (or a FORWARD TSN) that arrives in SHUTDOWN-SENT (RFC 9260
+// 9.2).
+func sackAndRepeatShutdown(cmds *commandList) {
 	cmds.add(command{kind: cmdSendSack, now: true})
 	cmds.do(cmdSendShutdown)
 	cmds.startTimer(timerT2Shutdown)
-	return dispContinue
 }
 
 // sfDiscard6_0 drops DATA or SACK before the association is established

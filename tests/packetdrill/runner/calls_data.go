@@ -54,7 +54,9 @@ func (r *run) checkMsgCall(c *call) error {
 	return nil
 }
 
-func (r *run) checkCmsgs(ctl script.Value) error {
+// eachCmsgType calls f with the cmsg_type of each cmsg in ctl, until f
+// returns an error.
+func eachCmsgType(ctl script.Value, f func(s *script.Struct, t script.Value) error) error {
 	l, _ := ctl.(*script.List)
 	if l == nil {
 		return nil
@@ -62,6 +64,15 @@ func (r *run) checkCmsgs(ctl script.Value) error {
 	for _, e := range l.Elems {
 		s, _ := e.(*script.Struct)
 		t, _ := field(s, "cmsg_type")
+		if err := f(s, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) checkCmsgs(ctl script.Value) error {
+	return eachCmsgType(ctl, func(_ *script.Struct, t script.Value) error {
 		switch name(t) {
 		case "SCTP_SNDINFO", "SCTP_SNDRCV":
 		case "SCTP_PRINFO":
@@ -72,8 +83,8 @@ func (r *run) checkCmsgs(ctl script.Value) error {
 		default:
 			return unsupported("ancillary data: %s", script.FormatValue(t))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // iovLen is the total iov_len of an iovec list.

@@ -330,16 +330,10 @@ var rcvCmsgTypes = map[string]bool{"SCTP_RCVINFO": true, "SCTP_NXTINFO": true, "
 
 // checkRecvCmsgs is the static check of recvmsg's expected cmsgs.
 func checkRecvCmsgs(ctl script.Value) error {
-	l, _ := ctl.(*script.List)
-	if l == nil {
-		return nil
-	}
-	for _, e := range l.Elems {
-		s, _ := e.(*script.Struct)
-		t, _ := field(s, "cmsg_type")
+	return eachCmsgType(ctl, func(s *script.Struct, t script.Value) error {
 		if s != nil && !rcvCmsgTypes[name(t)] && !script.IsWildcard(t) {
 			return unsupported("ancillary data on receive: %s", script.FormatValue(t))
 		}
-	}
-	return nil
+		return nil
+	})
 }
