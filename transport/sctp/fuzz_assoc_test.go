@@ -21,9 +21,10 @@ import (
 
 // fuzzOp is one step of a fuzz script: a control byte, then a packet body
 // of chunks. Control bits 0-1 choose the verification tag (the right one,
-// 0, the peer's, or the body's first four bytes), bit 2 makes DATA and SACK
-// TSNs relative to the receiver's state (plausible), bit 3 advances 1 s
-// instead of 10 ms (timers fire), bit 4 has the user write a message, bit
+// 0, the peer's, or the body's first four bytes), bit 2 makes DATA, SACK
+// and FORWARD TSN TSNs relative to the receiver's state (plausible), bit 3
+// advances 1 s instead of 10 ms (timers fire), bit 4 has the user write a
+// message, bit
 // 5 has the user read.
 type fuzzOp struct {
 	ctl  byte
@@ -68,6 +69,10 @@ func relativeTSNs(body []byte, nextIn, cumOut uint32) []byte {
 	for c, ok := it.Next(); ok; c, ok = it.Next() {
 		switch {
 		case c.Type() == header.ChunkData && len(c) >= header.DataChunkHeaderLen:
+			binary.BigEndian.PutUint32(c[4:], nextIn+uint32(int8(c[7])))
+		case c.Type() == header.ChunkForwardTSN && len(c) >= 8:
+			// PR-SCTP is negotiated between our stacks: a new
+			// cumulative TSN near ours reaches the skipping code.
 			binary.BigEndian.PutUint32(c[4:], nextIn+uint32(int8(c[7])))
 		case (c.Type() == header.ChunkSack || c.Type() == header.ChunkShutdown) && len(c) >= 8:
 			binary.BigEndian.PutUint32(c[4:], cumOut+uint32(int8(c[7])))
