@@ -228,6 +228,12 @@ func (d *demux) lookupInitAck(pi *packetInfo, chunks []byte) *association {
 	if len(ic) < header.InitChunkHeaderLen {
 		return nil
 	}
+	// The chunk is not validated yet: its declared length must cover the
+	// fixed fields and stay within the packet (found by FuzzAssoc: a
+	// 17-byte INIT ACK).
+	if l := int(header.Chunk(ic).Length()); l < header.InitChunkHeaderLen || l > len(ic) {
+		return nil
+	}
 	it := header.NewParamIter(ic.Params())
 	for p, ok := it.Next(); ok; p, ok = it.Next() {
 		if t, l := p.Type(), len(p.Value()); !(t == header.ParamIPv4Address && l == 4) && !(t == header.ParamIPv6Address && l == 16) {

@@ -241,3 +241,24 @@ func TestHandshakeInitAckUnrecognizedParams(t *testing.T) {
 	st, _ := c.Status()
 	require.Equal(t, uint16(5), st.OutStreams) // min(10 asked, 5 allowed)
 }
+
+// TestShortInitAckFromUnknownAddress: an INIT ACK from an address no
+// association knows is looked up by the addresses it lists (a multihomed
+// peer may answer from another address, RFC 9260 5.1.2), before the chunk
+// is validated; one whose declared length does not cover its fixed fields
+// (17 bytes, found by FuzzAssoc) is dropped like any other out-of-the-blue
+// packet, with the stack still serving.
+func TestShortInitAckFromUnknownAddress(t *testing.T) {
+	e, cp := ootbEnv(t)
+	c, s, _ := e.connectPair(5000)
+	skip := cp.count(e.bAddr)
+	for _, n := range []int{0, 13, 15} { // declared lengths 4, 17 and 19
+		e.inject(5000, 1, rawChunk(header.ChunkInitAck, 0, make([]byte, n)))
+	}
+	for _, a := range e.answers(cp, skip) {
+		for _, ch := range a.chunks() {
+			require.NotEqual(t, header.ChunkInitAck, ch.Type())
+		}
+	}
+	transferBoth(e, c, s, "after")
+}
