@@ -226,14 +226,7 @@ func (c *Conn) markClosed() bool {
 	return first
 }
 
-func (c *Conn) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *Conn) isClosed() bool { return closedChan(c.closed) }
 
 // retry runs op until it returns something other than ErrWouldBlock,
 // waiting between tries for one of the events in mask, the deadline dl or
@@ -243,21 +236,57 @@ func (c *Conn) isClosed() bool {
 // usually succeeds; after registering op is tried again before waiting, so
 // an event between the two tries is not lost.
 func (c *Conn) retry(mask waiter.EventMask, dl *deadline, op func() tcpip.Error) error {
-	if c.isClosed() {
+	return c.waiter(nil, dl).retry(mask, op)
+}
+
+// waiter is what a Conn's calls wait on.
+func (c *Conn) waiter(ctx context.Context, dl *deadline) waitOn {
+	return waitOn{ctx: ctx, wq: c.wq, closed: c.closed, dl: dl, ep: c.ep}
+}
+
+// waitOn is what a call of a Conn or ManyConn waits on, and how the
+// endpoint's errors read as the package's.
+type waitOn struct {
+	ctx    context.Context
+	wq     *waiter.Queue
+	closed <-chan struct{}
+	dl     *deadline
+	// ep, a Conn's endpoint, translates its errors; a ManyConn has none
+	// (translateMany).
+	ep *sctp.Endpoint
+}
+
+// retry runs op until it does not return ErrWouldBlock (waitFor) and
+// returns its translated error, or ErrClosed once the Conn was closed.
+func (w waitOn) retry(mask waiter.EventMask, op func() tcpip.Error) error {
+	if closedChan(w.closed) {
 		return ErrClosed
 	}
-	err, werr := waitFor(nil, c.wq, c.closed, mask, dl, op)
+	err, werr := waitFor(w.ctx, w.wq, w.closed, mask, w.dl, op)
 	switch {
 	case werr != nil:
 		return werr
 	case err == nil:
 		return nil
-	case c.isClosed():
+	case closedChan(w.closed):
 		// Close raced with op: report it as the net package does rather
 		// than the endpoint's view of its own teardown.
 		return ErrClosed
 	}
-	return translate(err, c.ep)
+	if w.ep == nil {
+		return translateMany(err)
+	}
+	return translate(err, w.ep)
+}
+
+// closedChan reports whether ch, a Conn's closed channel, is closed.
+func closedChan(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // waitFor runs op until it does not block: once at once, then, registered

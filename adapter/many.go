@@ -231,10 +231,12 @@ func (c *ManyConn) readMsg(ctx context.Context, b []byte) (int, RecvInfo, sctp.N
 		nt sctp.Notification
 		n  int
 	)
+	w := sliceWriters.Get().(*tcpip.SliceWriter) // as Conn.read
+	defer func() { *w = nil; sliceWriters.Put(w) }()
 	err := c.retry(ctx, waiter.ReadableEvents, c.rd, func() tcpip.Error {
-		w := tcpip.SliceWriter(b)
+		*w = tcpip.SliceWriter(b)
 		var terr tcpip.Error
-		ri, nt, n, terr = c.m.RecvMsg(&w, len(b))
+		ri, nt, n, terr = c.m.RecvMsg(w, len(b))
 		return terr
 	})
 	if err != nil {
@@ -327,23 +329,7 @@ func (c *ManyConn) writeMsg(ctx context.Context, b []byte, info *SendInfo, to ne
 	if len(b) == 0 && !si.EOF && !si.Abort {
 		return 0, c.opError("write", to, ErrEmptyMessage)
 	}
-	var (
-		r             bytes.Reader
-		n             int64
-		invalidStream bool
-	)
-	err := c.retry(ctx, waiter.WritableEvents, c.wd, func() tcpip.Error {
-		r.Reset(b)
-		var terr tcpip.Error
-		n, terr = c.m.SendMsg(&r, fas, si)
-		if _, ok := terr.(*tcpip.ErrInvalidOptionValue); ok {
-			invalidStream = true
-		}
-		return terr
-	})
-	if invalidStream {
-		err = ErrInvalidStream
-	}
+	n, err := writeMessage(b, c.waiter(ctx, c.wd), func(r *bytes.Reader) (int64, tcpip.Error) { return c.m.SendMsg(r, fas, si) })
 	if err != nil {
 		return 0, c.opError("write", to, err)
 	}
@@ -410,32 +396,18 @@ func (c *ManyConn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
-func (c *ManyConn) isClosed() bool {
-	select {
-	case <-c.closed:
-		return true
-	default:
-		return false
-	}
-}
+func (c *ManyConn) isClosed() bool { return closedChan(c.closed) }
 
 // retry is Conn.retry for the one-to-many endpoint, with a context: op
 // runs until it does not return ErrWouldBlock, waiting between tries for
 // an event in mask, the deadline, ctx or Close.
 func (c *ManyConn) retry(ctx context.Context, mask waiter.EventMask, dl *deadline, op func() tcpip.Error) error {
-	if c.isClosed() {
-		return ErrClosed
-	}
-	err, werr := waitFor(ctx, c.wq, c.closed, mask, dl, op)
-	switch {
-	case werr != nil:
-		return werr
-	case err == nil:
-		return nil
-	case c.isClosed():
-		return ErrClosed
-	}
-	return translateMany(err)
+	return c.waiter(ctx, dl).retry(mask, op)
+}
+
+// waiter is what a ManyConn's calls wait on.
+func (c *ManyConn) waiter(ctx context.Context, dl *deadline) waitOn {
+	return waitOn{ctx: ctx, wq: c.wq, closed: c.closed, dl: dl}
 }
 
 // translateMany is translate with the errors proper to one-to-many calls.

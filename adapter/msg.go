@@ -140,21 +140,30 @@ func (c *Conn) read(op string, b []byte) (int, RecvInfo, error) {
 }
 
 func (c *Conn) write(op string, b []byte, si sctp.SendInfo) (int, error) {
+	n, err := writeMessage(b, c.waiter(nil, c.wd), func(r *bytes.Reader) (int64, tcpip.Error) { return c.ep.WriteMsg(r, si) })
+	if err != nil {
+		return 0, c.opError(op, err)
+	}
+	return int(n), nil
+}
+
+// writeMessage sends b as one message with send, waiting on w while the
+// endpoint would block: each try reads the whole message
+// afresh from a pooled reader, as a local one would escape to the heap on
+// every write. The stream is the only option of a message the endpoint
+// refuses as invalid: that is ErrInvalidStream.
+func writeMessage(b []byte, w waitOn, send func(r *bytes.Reader) (int64, tcpip.Error)) (int64, error) {
+	r := bytesReaders.Get().(*bytes.Reader)
+	defer func() { r.Reset(nil); bytesReaders.Put(r) }()
 	var (
 		n             int64
 		invalidStream bool
 	)
-	// The endpoint reads through a tcpip.Payloader: a pooled reader, as a
-	// local would escape to the heap on every write.
-	r := bytesReaders.Get().(*bytes.Reader)
-	defer func() { r.Reset(nil); bytesReaders.Put(r) }()
-	err := c.retry(waiter.WritableEvents, c.wd, func() tcpip.Error {
-		// Each try sends the whole message afresh.
+	err := w.retry(waiter.WritableEvents, func() tcpip.Error {
 		r.Reset(b)
 		var terr tcpip.Error
-		n, terr = c.ep.WriteMsg(r, si)
+		n, terr = send(r)
 		if _, ok := terr.(*tcpip.ErrInvalidOptionValue); ok {
-			// The only option of a message is its stream.
 			invalidStream = true
 		}
 		return terr
@@ -162,10 +171,7 @@ func (c *Conn) write(op string, b []byte, si sctp.SendInfo) (int, error) {
 	if invalidStream {
 		err = ErrInvalidStream
 	}
-	if err != nil {
-		return 0, c.opError(op, err)
-	}
-	return int(n), nil
+	return n, err
 }
 
 // Pools of the reader and writer the endpoint's WriteMsg and ReadMsg take
