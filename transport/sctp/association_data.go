@@ -227,8 +227,17 @@ func (a *association) transmit() {
 			cwnd = p.flight + mb
 		}
 		full := maxPayload(p.pmtu)
+		pruned := false
 		for q.pending() {
 			c := q.queue[q.qhead]
+			if q.pr.used && c.pr.policy == PRTTL && c.abandonDue(now) {
+				// RFC 3758 4.1 TR3: a message whose lifetime ended
+				// is not sent, also when a round reaches it behind
+				// others (prPrune only sees the head of the queue).
+				a.prAbandonMessage(c.tsn)
+				pruned = true
+				continue
+			}
 			probe := false
 			if uint32(c.size) > q.rwnd() {
 				// Rule A: a zero window probe only with nothing
@@ -275,6 +284,9 @@ func (a *association) transmit() {
 		if q.qhead == len(q.queue) {
 			clear(q.queue)
 			q.queue, q.qhead = q.queue[:0], 0
+		}
+		if pruned {
+			q.prAdvance() // the FORWARD TSN goes with the next round
 		}
 	}
 	if !sent {

@@ -305,6 +305,27 @@ func TestPRSCTPUnsentExpired(t *testing.T) {
 	}
 }
 
+// TestPRSCTPExpiredBehindReliable: a message whose lifetime ended while it
+// waited behind reliable ones is not sent when a round reaches it behind
+// them (RFC 3758 4.1 TR3), not only when it heads the queue: the SACK at
+// 300 ms lets message 4 and the expired 5 go in one round.
+func TestPRSCTPExpiredBehindReliable(t *testing.T) {
+	e := newTestEnv(t, 3764, Options{}, sctptest.LinkConfig{Impairments: sctptest.Impairments{Delay: 50 * time.Millisecond}})
+	c, s, _ := e.connectPair(5000)
+	require.Nil(t, c.SetMaxBurst(0))
+	msg := bytes.Repeat([]byte("x"), 1400)
+	for i := uint32(0); i < 5; i++ {
+		e.write(c, msg, SendInfo{PPID: i})
+	}
+	for i := uint32(5); i < 8; i++ {
+		e.write(c, msg, SendInfo{PPID: i, TTL: 10 * time.Millisecond})
+	}
+	e.write(c, msg, SendInfo{PPID: 8})
+	got := readPPIDs(e, s, 6, 5*time.Second)
+	require.Equal(t, []uint32{0, 1, 2, 3, 4, 8}, got)
+	require.Equal(t, uint64(3), protoStats(e.a).AbandonedMessages.Value())
+}
+
 // TestPRSCTPDefaultPRInfo: SCTP_DEFAULT_PRINFO applies to messages sent
 // without a policy.
 func TestPRSCTPDefaultPRInfo(t *testing.T) {
