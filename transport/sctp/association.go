@@ -96,9 +96,12 @@ type association struct {
 	ulp ulpqueue
 
 	// SACK policy (RFC 9260 6.2): a SACK for every second packet with
-	// DATA, at once on gaps and duplicates, else after SACK.Delay.
-	pktsUnacked int32
+	// DATA, sent when the burst that brought it is processed
+	// (sack_burst.go), at once on gaps and duplicates, else after
+	// SACK.Delay.
+	pktsUnacked uint16 // at most max(SackFrequency, sackBurstMax)
 	sackNow     bool
+	sackBurst   bool // timerSack is armed for the end of the burst
 	sackDue     bool
 	dataSeen    bool // a DATA chunk has arrived (the first is SACKed at once)
 	lastRwnd    uint32
@@ -347,8 +350,14 @@ func (a *association) afterPacket() {
 		return
 	}
 	a.pktsUnacked++
-	if a.sackNow || int(a.pktsUnacked) >= a.o.SackFrequency || a.in.hasGaps() {
+	n := int(a.pktsUnacked)
+	owed := n >= a.o.SackFrequency
+	if a.sackNow || a.in.hasGaps() || owed && n >= sackBurstMax {
 		a.sendSack()
+		return
+	}
+	if owed {
+		a.sackAtBurstEnd()
 		return
 	}
 	if !a.timerArmed(timerSack) {

@@ -54,6 +54,12 @@ func (a *association) processSack(c header.Chunk) {
 		// RFC 9260 7.2.4 note: the cwnd rules for what was
 		// acknowledged first, then the reaction to loss.
 		t.onSackCwnd(int(t.acked), int(t.flightBefore), inFR)
+		if a.out.fastRecovery || r.exitFR {
+			// Rule D's allowance for what this SACK clocks out
+			// (transmit) is for SACKs of a steady flow, not for one
+			// that ends a loss episode with a large cumulative ack.
+			t.acked = 0
+		}
 	}
 	if r.advanced {
 		a.errorCount = 0 // RFC 9260 8.1
@@ -145,6 +151,11 @@ func (a *association) transmit() {
 	q := &a.out
 	now := a.p.stack.Clock().NowMonotonic()
 	sent, restartT3 := false, false
+	// What the SACK just processed acknowledged on the data path: the
+	// room it clocks out, for rule D below; this round uses it up.
+	dp := a.dataPath()
+	clocked := min(int(dp.acked), sackBurstMax*dp.pmtu)
+	dp.acked = 0
 	// sackFirst bundles the SACK due with the first DATA (RFC 9260 6.1),
 	// on the path the DATA takes.
 	sackFirst := func(t *transport) {
@@ -221,9 +232,12 @@ func (a *association) transmit() {
 		if p.flight == 0 {
 			p.decayIdle(now) // 7.2.1: cwnd after an idle period
 		}
-		// Rule D: Max.Burst, by bounding the window for this round.
+		// Rule D: Max.Burst, by bounding the window for this round:
+		// Max.Burst packets beyond those the SACK just processed
+		// acknowledged (a peer that SACKs a burst at once, as we do,
+		// would otherwise starve the pipe; sack_burst.go).
 		cwnd := p.cwnd
-		if mb := a.o.MaxBurst * p.pmtu; !a.o.NoMaxBurst && p.flight+mb < cwnd {
+		if mb := a.o.MaxBurst*p.pmtu + clocked; !a.o.NoMaxBurst && p.flight+mb < cwnd {
 			cwnd = p.flight + mb
 		}
 		full := maxPayload(p.pmtu)

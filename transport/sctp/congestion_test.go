@@ -150,15 +150,17 @@ func TestCwndTrace(t *testing.T) {
 	s.sack(22)
 	s.check("after T3 3", 4412+P, 4*P, 5) // 5892 <= ssthresh: still slow start
 	s.sack(27)
-	s.check("after T3 4", 5892+P, 4*P, 5) // 7372 > ssthresh; Max.Burst: 5 chunks
+	// 7372 > ssthresh. Max.Burst allows 4 PMTU beyond the 5 chunks this
+	// SACK acknowledged (5920 + 7260 > cwnd): cwnd binds, 6 chunks (the
+	// sixth overbooks). Without that allowance a peer that acknowledges
+	// a burst at once would starve the pipe.
+	s.check("after T3 4", 5892+P, 4*P, 6)
 
 	// 7.2.2: partial_bytes_acked gathers acked bytes while the window is
 	// full; when it reaches cwnd, cwnd += PMTU and pba -= cwnd.
 	s.a.mu.Lock()
 	require.Equal(t, 0, s.a.primary.pba)
 	s.a.mu.Unlock()
-	// The window was not full before this SACK (flight 7260 < 7372): pba
-	// still counts (7.2.2: only the increase needs a full window).
 	s.sack(30) // 3 chunks: pba 4356 < 7372
 	s.a.mu.Lock()
 	require.Equal(t, 3*1452, s.a.primary.pba)
@@ -188,4 +190,21 @@ func TestCwndIdleDecay(t *testing.T) {
 	p.lastSend = start.Add(3500 * time.Millisecond)
 	p.decayIdle(start.Add(13500 * time.Millisecond))
 	require.Equal(t, 4000, p.cwnd, "never below 4*PMTU")
+}
+
+// TestCwndAvoidancePartialWindow: in congestion avoidance
+// partial_bytes_acked counts a SACK's bytes also when the window was not
+// full before it; only the increase needs a full window (RFC 9260 7.2.2).
+func TestCwndAvoidancePartialWindow(t *testing.T) {
+	var p transport
+	p.pmtu, p.cwnd, p.ssthresh = 1480, 7372, 5920
+	p.onSackCwnd(3*1452, 7260, false) // flight 7260 < cwnd 7372
+	require.Equal(t, 3*1452, p.pba)
+	require.Equal(t, 7372, p.cwnd)
+	p.onSackCwnd(3*1452, 7260, false) // pba 8712 >= cwnd, window not full
+	require.Equal(t, 7372, p.cwnd, "no increase without a full window")
+	require.Equal(t, 7372, p.pba)
+	p.onSackCwnd(1452, 8712, false) // full: cwnd += PMTU, pba -= cwnd
+	require.Equal(t, 7372+1480, p.cwnd)
+	require.Equal(t, 7372+1452-7372, p.pba)
 }

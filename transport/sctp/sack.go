@@ -57,7 +57,7 @@ func (a *association) sendSackTo(t *transport) {
 	a.in.dups = a.in.dups[:0]
 	a.lastRwnd = rwnd
 	a.pktsUnacked = 0
-	a.sackNow = false
+	a.sackNow, a.sackBurst = false, false
 	a.sackDue = false
 	a.stopTimer(timerSack)
 }

@@ -37,6 +37,9 @@ type ProtocolStats struct {
 	FastRetransmits tcpip.StatCounter
 	// Timeouts counts timer expiries by timer.
 	Timeouts [numTimers]tcpip.StatCounter
+	// BurstSacks counts SACKs sent when a burst of received packets had
+	// been processed (sack_burst.go) rather than at once or on SACK.Delay.
+	BurstSacks tcpip.StatCounter
 	// TimersActive is the number of armed association timers.
 	TimersActive tcpip.StatCounter
 	// AssociationsByState is the number of associations in each state

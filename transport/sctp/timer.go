@@ -1,6 +1,8 @@
 package sctp
 
 import (
+	"time"
+
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
@@ -54,7 +56,13 @@ func (a *association) timerArmed(id timerID) bool { return a.timersArmed&(1<<id)
 //
 // +checklocks:a.mu
 func (a *association) startTimer(id timerID) {
-	d := a.timerDuration(id)
+	a.startTimerIn(id, a.timerDuration(id))
+}
+
+// startTimerIn arms timer id to fire after d.
+//
+// +checklocks:a.mu
+func (a *association) startTimerIn(id timerID, d time.Duration) {
 	tm := a.timers[id]
 	if tm == nil {
 		tm = new(assocTimer)
@@ -130,8 +138,13 @@ func (a *association) onTimer(id timerID) {
 	}
 	a.timersArmed &^= 1 << id
 	a.p.stats.TimersActive.Decrement()
-	a.p.stats.Timeouts[id].Increment()
-	a.stats.Timeouts[id].Increment()
+	if id == timerSack && a.sackBurst {
+		// Not SACK.Delay running out: the SACK owed at a burst's end.
+		a.p.stats.BurstSacks.Increment()
+	} else {
+		a.p.stats.Timeouts[id].Increment()
+		a.stats.Timeouts[id].Increment()
+	}
 	ev := event{typ: id.event()}
 	a.runLocked(&ev)
 	a.unlockAndFlush()
