@@ -55,6 +55,9 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 		return
 	}
 	data := d.UserData()
+	if ext, ok := pi.splitUserData(d); ok {
+		data = ext
+	}
 	if !a.admit(tsn, len(data)) {
 		// RFC 9260 6.2: dropped for want of buffer; SACK at once with
 		// only what was accepted.

@@ -159,7 +159,14 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 	// Make the chunks contiguous first: PullUp may merge and release the
 	// views the transport header lives in, so the header is read after.
 	n := pkt.Data().Size()
-	chunks, ok := pkt.Data().PullUp(n)
+	*pi = packetInfo{}
+	var chunks, orig, pad []byte
+	ok := false
+	if orig, pad, ok = splitData(pkt, n, pi); ok {
+		chunks = pi.head[:len(orig)]
+	} else if chunks, ok = pkt.Data().PullUp(n); ok {
+		orig = chunks
+	}
 	if !ok || n < header.ChunkHeaderLen {
 		p.stats.MalformedPackets.Increment()
 		return nil, false
@@ -172,7 +179,11 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 	// RFC 9260 6.8: CRC32c over the whole packet, checksum field zero.
 	crc := header.ChecksumUpdate(0, hdr[:8])
 	crc = header.ChecksumUpdate(crc, zeroChecksum[:])
-	crc = header.ChecksumUpdate(crc, chunks)
+	crc = header.ChecksumUpdate(crc, orig)
+	if pi.ext != nil {
+		crc = header.ChecksumUpdate(crc, pi.ext)
+		crc = header.ChecksumUpdate(crc, pad)
+	}
 	if crc != hdr.Checksum() {
 		p.stats.ChecksumErrors.Increment()
 		return nil, false
@@ -192,18 +203,10 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 		return nil, false
 	}
 	p.stats.PacketsReceived.Increment()
-	*pi = packetInfo{
-		vtag:      hdr.VerificationTag(),
-		srcPort:   hdr.SourcePort(),
-		dstPort:   hdr.DestinationPort(),
-		srcAddr:   id.RemoteAddress,
-		dstAddr:   id.LocalAddress,
-		netProto:  pkt.NetworkProtocolNumber,
-		nicID:     pkt.NICID,
-		singleton: count == 1,
-		pkt:       pkt,
-		chunks:    chunks,
-	}
+	pi.vtag, pi.srcPort, pi.dstPort = hdr.VerificationTag(), hdr.SourcePort(), hdr.DestinationPort()
+	pi.srcAddr, pi.dstAddr = id.RemoteAddress, id.LocalAddress
+	pi.netProto, pi.nicID = pkt.NetworkProtocolNumber, pkt.NICID
+	pi.singleton, pi.pkt, pi.chunks = count == 1, pkt, chunks
 	return chunks, true
 }
 

@@ -151,6 +151,14 @@ type packetInfo struct {
 	pkt    *stack.PacketBuffer
 	chunks []byte       // the packet's chunks, contiguous
 	view   *buffer.View // a view of chunks, made on first use
+
+	// A split packet (inpacket_split.go): chunks is head, whose last
+	// chunk, at split, is a DATA chunk header whose user data is ext,
+	// in the packet's view extView.
+	ext     []byte
+	extView *buffer.View
+	split   int
+	head    [splitHeadMax]byte
 }
 
 // payloadView returns a view of p, a sub-slice of the packet's chunks,
@@ -158,6 +166,9 @@ type packetInfo struct {
 func (pi *packetInfo) payloadView(p []byte) *buffer.View {
 	if pi.pkt == nil || len(p) == 0 {
 		return nil
+	}
+	if pi.ext != nil {
+		return pi.extPayload(p)
 	}
 	if pi.view == nil {
 		b := pi.pkt.Data().ToBuffer()

@@ -24,7 +24,7 @@ func sfEatData6_2(ctx *smContext, ev *event, cmds *commandList) disposition {
 	if len(ev.chunk) < header.DataChunkHeaderLen {
 		return violationChunkLen(ctx, ev, cmds)
 	}
-	if len(ev.chunk) == header.DataChunkHeaderLen {
+	if _, split := ev.pkt.splitUserData(ev.chunk); len(ev.chunk) == header.DataChunkHeaderLen && !split {
 		// RFC 9260 6.2: DATA without user data: ABORT, No User Data.
 		return cmds.abortAssoc(header.CauseNoUserData, vtPeer, errReset)
 	}
