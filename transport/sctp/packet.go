@@ -112,6 +112,11 @@ func (p *packetBuilder) maxChunk() int { return p.mtu - header.SCTPCommonHeaderL
 // begin starts a packet with tag vtag, sealing the current one if its tag
 // differs or n more bytes do not fit.
 func (p *packetBuilder) begin(vtag uint32, n int) {
+	p.beginIn(vtag, n, max(p.mtu, n+header.SCTPCommonHeaderLen))
+}
+
+// beginIn is begin with the first piece of a new packet size bytes large.
+func (p *packetBuilder) beginIn(vtag uint32, n, size int) {
 	if p.open && (p.vtag != vtag || p.mtu-p.n < n) {
 		p.seal()
 	}
@@ -121,7 +126,7 @@ func (p *packetBuilder) begin(vtag uint32, n int) {
 		p.n = header.SCTPCommonHeaderLen
 		p.ntype = 0
 		p.lastData = nil
-		p.tail = buffer.NewView(max(p.mtu, n+header.SCTPCommonHeaderLen))
+		p.tail = buffer.NewView(size)
 		p.tail.Grow(header.SCTPCommonHeaderLen)
 	}
 }
@@ -180,7 +185,16 @@ func (p *packetBuilder) sealAfter() { p.seal() }
 // in place and its payload appended by reference.
 func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
 	l := header.DataChunkLen(c.size)
-	p.begin(vtag, header.PaddedLen(l))
+	byRef := shareDataPayloads && c.size >= sharePayloadMin && c.v != nil
+	if byRef {
+		// A packet that starts with a payload taken by reference needs
+		// a first piece for the two headers only (a pooled view is
+		// cleared whole when taken: an MTU-sized one would cost more
+		// than the payload's own clone).
+		p.beginIn(vtag, header.PaddedLen(l), header.SCTPCommonHeaderLen+header.DataChunkHeaderLen)
+	} else {
+		p.begin(vtag, header.PaddedLen(l))
+	}
 	p.count(header.ChunkData)
 	h := p.space(header.DataChunkHeaderLen)
 	h[0] = byte(header.ChunkData)
@@ -191,7 +205,7 @@ func (p *packetBuilder) appendData(vtag uint32, c *outChunk) {
 	binary.BigEndian.PutUint16(h[10:], c.ssn)
 	binary.BigEndian.PutUint32(h[12:], c.ppid)
 	p.lastData = h
-	if shareDataPayloads && c.size >= sharePayloadMin && c.v != nil {
+	if byRef {
 		p.pieces = append(p.pieces, p.tail, c.v.Clone())
 		p.tail = nil
 		p.n += c.size
