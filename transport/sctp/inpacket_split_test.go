@@ -177,3 +177,23 @@ func TestSplitPacket(t *testing.T) {
 	}
 	require.Greater(t, splits, 500)
 }
+
+// FuzzSplitPacket: any packet, cut into views anywhere (or in our
+// builder's layout), parses as its contiguous form does.
+func FuzzSplitPacket(f *testing.F) {
+	f.Add(sctpBytes(dataChunk(10, 0, bytes.Repeat([]byte{7}, 600)))[12:], uint16(16), uint16(0))
+	f.Add(sctpBytes(dataChunk(10, 0, bytes.Repeat([]byte{7}, 601)))[12:], uint16(16), uint16(617))
+	f.Fuzz(func(t *testing.T, chunks []byte, cut1, cut2 uint16) {
+		b := sctpBytes(chunks)
+		var cuts []int
+		for _, c := range []int{int(cut1) + 12, int(cut2) + 12} {
+			if c > 12 && c < len(b) && (len(cuts) == 0 || c > cuts[len(cuts)-1]) {
+				cuts = append(cuts, c)
+			}
+		}
+		want, wok, _ := parse(t, &protocol{}, received(t, b))
+		got, gok, _ := parse(t, &protocol{}, received(t, b, cuts...))
+		require.Equal(t, wok, gok)
+		require.Equal(t, want, got)
+	})
+}
