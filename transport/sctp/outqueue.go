@@ -221,6 +221,20 @@ func (q *outqueue) push(m *outMessage, mtu int) {
 	q.pushSSN(m, mtu, ssn)
 }
 
+// enqueue appends c to the chunks not yet sent. When the slice is full
+// and the sent chunks before qhead take half of it or more, the rest moves
+// down instead: a queue that never empties (small messages that the
+// coalescing rule keeps behind a packet in flight) would otherwise grow
+// and be copied whole again and again (8% of a 64-byte message's CPU).
+func (q *outqueue) enqueue(c *outChunk) {
+	if len(q.queue) == cap(q.queue) && q.qhead > 0 && q.qhead >= len(q.queue)/2 {
+		n := copy(q.queue, q.queue[q.qhead:])
+		clear(q.queue[n:])
+		q.queue, q.qhead = q.queue[:n], 0
+	}
+	q.queue = append(q.queue, c)
+}
+
 // pushSSN is push with the SSN given.
 func (q *outqueue) pushSSN(m *outMessage, mtu int, ssn uint16) {
 	max := maxPayload(mtu)
@@ -258,7 +272,7 @@ func (q *outqueue) pushSSN(m *outMessage, mtu int, ssn uint16) {
 		if off+n == total {
 			c.msg, c.mstart = m.v, start
 		}
-		q.queue = append(q.queue, c)
+		q.enqueue(c)
 		q.nextTSN++
 		off += n
 	}
@@ -319,7 +333,7 @@ func (q *outqueue) refragment(mtu int) {
 					nc.mstart = start
 				}
 			}
-			q.queue = append(q.queue, nc)
+			q.enqueue(nc)
 			q.nextTSN++
 			off += n
 		}

@@ -81,7 +81,7 @@ func (q *outqueue) pushInline(m *outMessage, ssn uint16, flags uint8) {
 	c.tsn, c.sid, c.ssn, c.ppid, c.flags, c.size = q.nextTSN, m.info.Stream, ssn, m.info.PPID, flags, n
 	c.pin, c.ctx = m.pin, m.info.Context
 	c.inlMsg, c.mstart = true, q.nextTSN
-	q.queue = append(q.queue, c)
+	q.enqueue(c)
 	q.nextTSN++
 	q.buffered += n
 	q.queued += n

@@ -73,3 +73,25 @@ func TestSmallMessagesFromSlab(t *testing.T) {
 		require.True(t, bytes.Equal(msgs[i+1], m.Data), "message %d", i)
 	}
 }
+
+// TestOutqueueNeverEmptyStaysSmall: a queue whose head keeps being sent
+// while new chunks arrive behind it, and which never empties, reuses its
+// slice rather than growing it without end; the chunks keep their order.
+func TestOutqueueNeverEmptyStaysSmall(t *testing.T) {
+	var q outqueue
+	q.nstreams = 1
+	var next uint32
+	first := q.nextTSN
+	for i := 0; i < 100000; i++ {
+		q.push(&outMessage{small: []byte{byte(i)}}, 1500)
+		if len(q.queue)-q.qhead > 8 {
+			c := q.queue[q.qhead]
+			require.Equal(t, first+next, c.tsn)
+			require.Equal(t, byte(next), c.own[0])
+			q.queue[q.qhead] = nil
+			q.qhead++
+			next++
+		}
+	}
+	require.Less(t, cap(q.queue), 64)
+}
