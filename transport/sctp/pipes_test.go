@@ -442,3 +442,29 @@ func TestPacketBuilderControlNeverAfterData(t *testing.T) {
 		require.NoError(t, it.Err())
 	}
 }
+
+// TestULPFreeChunksKeepBuffersOnTop: after a backlog larger than the free
+// list's bound of inline buffers is freed, the chunks taken next still
+// have their buffers (only those deepest in the stack let theirs go).
+func TestULPFreeChunksKeepBuffersOnTop(t *testing.T) {
+	var q ulpqueue
+	const n = 3 * maxFreeInline
+	held := make([]*inChunk, n)
+	for i := range held {
+		held[i] = q.newChunk()
+		held[i].setInline([]byte{byte(i)})
+	}
+	for _, c := range held {
+		q.freeChunk(c)
+	}
+	kept := 0
+	for _, c := range q.freeChunks {
+		if c.own != nil {
+			kept++
+		}
+	}
+	require.Equal(t, maxFreeInline, kept, "the bound holds")
+	for i := 0; i < maxFreeInline; i++ {
+		require.NotNil(t, q.newChunk().own, "chunk %d taken", i)
+	}
+}

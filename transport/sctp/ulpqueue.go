@@ -176,12 +176,17 @@ func (q *ulpqueue) freeChunk(c *inChunk) {
 		c.v.Release()
 	}
 	q.mem -= c.cost
-	own := c.own
-	if len(q.freeChunks) >= maxFreeInline {
-		own = nil // bound what the free list holds
-	}
-	*c = inChunk{own: own}
-	if len(q.freeChunks) < 1<<16 {
+	*c = inChunk{own: c.own}
+	if n := len(q.freeChunks); n < 1<<16 {
+		if n >= maxFreeInline {
+			// Only the top maxFreeInline free chunks, the next to be
+			// taken (the list is a stack), keep their inline buffers:
+			// the one leaving that window lets its buffer go. Bare
+			// chunks on top instead (stripped as they were freed)
+			// meant a new buffer for nearly every small message after
+			// the reader drained a backlog.
+			q.freeChunks[n-maxFreeInline].own = nil
+		}
 		q.freeChunks = append(q.freeChunks, c)
 	}
 }
