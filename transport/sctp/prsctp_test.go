@@ -287,14 +287,7 @@ func TestPRSCTPUnsentExpired(t *testing.T) {
 	require.Nil(t, c.SetEvents(EventSendFailed))
 	// Fill the initial cwnd (4 MTUs) with reliable data, then queue
 	// short-lived messages behind it.
-	msg := bytes.Repeat([]byte("x"), 1400)
-	for i := uint32(0); i < 8; i++ {
-		e.write(c, msg, SendInfo{PPID: i})
-	}
-	for i := uint32(8); i < 12; i++ {
-		e.write(c, msg, SendInfo{PPID: i, TTL: 10 * time.Millisecond})
-	}
-	e.write(c, msg, SendInfo{PPID: 12})
+	writeExpiring(e, c, 8, 4)
 	got := readPPIDs(e, s, 9, 5*time.Second)
 	require.Equal(t, []uint32{0, 1, 2, 3, 4, 5, 6, 7, 12}, got)
 	require.NotEmpty(t, w.fwdTSNs)
@@ -313,17 +306,23 @@ func TestPRSCTPExpiredBehindReliable(t *testing.T) {
 	e := newTestEnv(t, 3764, Options{}, sctptest.LinkConfig{Impairments: sctptest.Impairments{Delay: 50 * time.Millisecond}})
 	c, s, _ := e.connectPair(5000)
 	require.Nil(t, c.SetMaxBurst(0))
-	msg := bytes.Repeat([]byte("x"), 1400)
-	for i := uint32(0); i < 5; i++ {
-		e.write(c, msg, SendInfo{PPID: i})
-	}
-	for i := uint32(5); i < 8; i++ {
-		e.write(c, msg, SendInfo{PPID: i, TTL: 10 * time.Millisecond})
-	}
-	e.write(c, msg, SendInfo{PPID: 8})
+	writeExpiring(e, c, 5, 3)
 	got := readPPIDs(e, s, 6, 5*time.Second)
 	require.Equal(t, []uint32{0, 1, 2, 3, 4, 8}, got)
 	require.Equal(t, uint64(3), protoStats(e.a).AbandonedMessages.Value())
+}
+
+// writeExpiring writes reliable 1400-byte messages (PPIDs from 0), then
+// expiring ones living 10 ms, then one more reliable message.
+func writeExpiring(e *testEnv, c *Endpoint, reliable, expiring uint32) {
+	msg := bytes.Repeat([]byte("x"), 1400)
+	for i := uint32(0); i < reliable+expiring+1; i++ {
+		si := SendInfo{PPID: i}
+		if i >= reliable && i < reliable+expiring {
+			si.TTL = 10 * time.Millisecond
+		}
+		e.write(c, msg, si)
+	}
 }
 
 // TestPRSCTPDefaultPRInfo: SCTP_DEFAULT_PRINFO applies to messages sent
