@@ -78,7 +78,9 @@ func splitData(pkt *stack.PacketBuffer, n int, pi *packetInfo) (head, pad []byte
 		}
 		pad = nv.AsSlice()
 	}
-	pi.head = [splitHeadMax]byte{}
+	if pi.head == nil {
+		pi.head = new([splitHeadMax]byte) // once per pooled packetInfo
+	}
 	copy(pi.head[:], head)
 	binary.BigEndian.PutUint16(pi.head[at+2:], header.DataChunkHeaderLen)
 	pi.split = at

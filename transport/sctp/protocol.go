@@ -159,7 +159,6 @@ func (p *protocol) parsePacket(id stack.TransportEndpointID, pkt *stack.PacketBu
 	// Make the chunks contiguous first: PullUp may merge and release the
 	// views the transport header lives in, so the header is read after.
 	n := pkt.Data().Size()
-	*pi = packetInfo{}
 	var chunks, orig, pad []byte
 	ok := false
 	if orig, pad, ok = splitData(pkt, n, pi); ok {

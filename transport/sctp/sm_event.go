@@ -152,13 +152,13 @@ type packetInfo struct {
 	chunks []byte       // the packet's chunks, contiguous
 	view   *buffer.View // a view of chunks, made on first use
 
-	// A split packet (inpacket_split.go): chunks is head, whose last
+	// A split packet (inpacket_split.go): chunks is in head, whose last
 	// chunk, at split, is a DATA chunk header whose user data is ext,
-	// in the packet's view extView.
+	// in the packet's view extView. head is kept across uses.
 	ext     []byte
 	extView *buffer.View
 	split   int
-	head    [splitHeadMax]byte
+	head    *[splitHeadMax]byte
 }
 
 // payloadView returns a view of p, a sub-slice of the packet's chunks,
@@ -199,7 +199,7 @@ func (pi *packetInfo) release() {
 	if pi.view != nil {
 		pi.view.Release()
 	}
-	*pi = packetInfo{}
+	*pi = packetInfo{head: pi.head}
 }
 
 // event is one input to the state machine. Only the fields of its kind are
