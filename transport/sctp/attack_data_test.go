@@ -34,7 +34,7 @@ func rawLen(chunks [][]byte) int {
 // TestAttackDataOutsideWindow: DATA spread over the whole 16-bit TSN range
 // above the cumulative TSN (every other TSN, so nothing is ever in
 // sequence), and beyond it, is held only within the receive buffer's bound
-// (one and a half times the buffer, per-chunk overhead included; RFC 9260
+// (memLimit: twice the buffer, per-chunk overhead included; RFC 9260
 // 6.2 lets the receiver drop what does not fit), the TSN map stays as
 // small, the SACKs fit a packet, and once the hole is filled the data is
 // delivered. TestDataFarOutsideWindowDropped covers one TSN beyond 2^16.
@@ -59,8 +59,8 @@ func TestAttackDataOutsideWindow(t *testing.T) {
 	a.mu.Lock()
 	mem, above, cum := a.ulp.mem, len(a.in.above), a.in.cum
 	a.mu.Unlock()
-	require.LessOrEqual(t, mem, rcvbuf+rcvbuf/2, "held beyond the bound")
-	require.LessOrEqual(t, above, (rcvbuf+rcvbuf/2)/inChunkOverhead, "TSN map beyond the bound")
+	require.LessOrEqual(t, mem, memLimit(rcvbuf), "held beyond the bound")
+	require.LessOrEqual(t, above, memLimit(rcvbuf)/inChunkOverhead, "TSN map beyond the bound")
 	require.Equal(t, e.tsn-1, cum)
 	require.NotZero(t, protoStats(e.b).DataDropped.Value())
 	for _, s := range sacksIn(e.answers(e.cp, 0)) {
@@ -123,7 +123,7 @@ func TestAttackDataHoleBehindFullBuffer(t *testing.T) {
 	mem, cum := a.ulp.mem, a.in.cum
 	a.mu.Unlock()
 	require.Equal(t, e.tsn-1, cum)
-	require.Greater(t, mem+2*inChunkOverhead, rcvbuf+rcvbuf/2-inChunkOverhead, "the buffer's bound is reached")
+	require.Greater(t, mem+2*inChunkOverhead, memLimit(rcvbuf)-inChunkOverhead, "the buffer's bound is reached")
 	next := 0
 	readAll := func() {
 		for {
@@ -340,11 +340,11 @@ func TestAttackDataFragmentsFillBuffer(t *testing.T) {
 	frags, mem := len(a.ulp.frags), a.ulp.mem
 	a.mu.Unlock()
 	require.Greater(t, frags, 1000)
-	require.LessOrEqual(t, mem, rcvbuf+rcvbuf/2)
+	require.LessOrEqual(t, mem, memLimit(rcvbuf))
 	e.deliverNext("below the fragments")
 	a.mu.Lock()
 	frags2, mem2 := len(a.ulp.frags), a.ulp.mem
 	a.mu.Unlock()
 	require.Less(t, frags2, frags, "no fragment was dropped for it")
-	require.LessOrEqual(t, mem2, rcvbuf+rcvbuf/2)
+	require.LessOrEqual(t, mem2, memLimit(rcvbuf))
 }

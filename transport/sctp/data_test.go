@@ -2,6 +2,7 @@ package sctp
 
 import (
 	"bytes"
+	"encoding/binary"
 	"testing"
 	"time"
 
@@ -134,7 +135,7 @@ func TestNeverReadingReceiver(t *testing.T) {
 		e.n.Advance(10 * time.Millisecond)
 	}
 	require.Equal(t, StateEstablished, e.stateOf(c))
-	require.LessOrEqual(t, maxMem, rcvbuf+rcvbuf/2)
+	require.LessOrEqual(t, maxMem, memLimit(rcvbuf))
 	st, _ := c.Status()
 	require.Zero(t, st.PeerRwnd)
 	require.NotZero(t, protoStats(e.a).ZeroWindowProbes.Value())
@@ -360,4 +361,42 @@ func TestUnsentMessagesAfterAbort(t *testing.T) {
 	require.Equal(t, "one", string(um[0].Data))
 	require.True(t, um[0].Sent)
 	require.Equal(t, "two", string(um[1].Data))
+}
+
+// TestSmallMessagesFillWindowWithoutDrops: a sender that fills the
+// advertised window with 64-byte messages while the reader lags is not
+// overrun: the window counts user data, the buffer's bound (memLimit)
+// leaves room for each chunk's overhead, so no chunk is dropped and sent
+// again; then everything arrives in order.
+func TestSmallMessagesFillWindowWithoutDrops(t *testing.T) {
+	const rcvbuf = 64 << 10
+	e := newTestEnv(t, 1, Options{ReceiveBufferSize: rcvbuf, SendBufferSize: 4 * rcvbuf},
+		sctptest.LinkConfig{Impairments: sctptest.Impairments{Delay: time.Millisecond}})
+	c, s, _ := e.connectPair(5000)
+	const count = 4 * rcvbuf / 64
+	written, got := 0, 0
+	msg := make([]byte, 64)
+	for round := 0; got < count; round++ {
+		require.Less(t, round, 10000)
+		for ; written < count; written++ {
+			binary.BigEndian.PutUint32(msg, uint32(written))
+			var r bytes.Reader
+			r.Reset(msg)
+			if _, err := c.WriteMsg(&r, SendInfo{}); err != nil {
+				break
+			}
+		}
+		e.n.Advance(5 * time.Millisecond)
+		if round%4 == 3 { // the reader lags: it reads every fourth step
+			for {
+				var b bytes.Buffer
+				if _, _, err := s.ReadMsg(&b, -1); err != nil {
+					break
+				}
+				require.Equal(t, uint32(got), binary.BigEndian.Uint32(b.Bytes()))
+				got++
+			}
+		}
+	}
+	require.Zero(t, protoStats(e.b).DataDropped.Value(), "chunks dropped for want of buffer")
 }

@@ -98,7 +98,7 @@ func checkBounds(t *testing.T, ep *Endpoint) {
 	a.mu.Lock()
 	mem, rcvbuf, above, dups := a.ulp.mem, a.ulp.rcvbuf, len(a.in.above), len(a.in.dups)
 	a.mu.Unlock()
-	require.LessOrEqual(t, mem, rcvbuf+rcvbuf/2+inChunkOverhead)
+	require.LessOrEqual(t, mem, memLimit(rcvbuf)+inChunkOverhead)
 	require.LessOrEqual(t, above, maxTSNAhead)
 	require.LessOrEqual(t, dups, maxDupReport)
 }

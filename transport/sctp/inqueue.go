@@ -109,19 +109,28 @@ func (a *association) eatData(d header.DataChunk, pi *packetInfo) {
 	}
 }
 
+// memLimit bounds the memory the receive side holds, user data and
+// per-chunk overhead: twice the buffer, as Linux doubles SO_RCVBUF for
+// its bookkeeping. The window advertised counts user data only (RFC 9260
+// 6.2), so a sender that fills it with 64-byte messages, each costing
+// inChunkOverhead more, needs twice the buffer; at one and a half times
+// such a sender overran it whenever the reader lagged, and its chunks
+// were dropped and sent again (64-byte messages at a third of their rate
+// in one run of several).
+func memLimit(rcvbuf int) int { return 2 * rcvbuf }
+
 // admit decides whether a new chunk of n bytes fits the receive buffer
 // (RFC 9260 6.2). A chunk beyond the highest TSN received is taken while
 // the window is open (one chunk may overshoot it); one filling a gap is
 // taken regardless, since the sender sent it within a window we
 // advertised. Either way the memory held, per-chunk overhead included,
-// stays below one and a half times the buffer size, whatever the peer
-// sends (many tiny chunks, gap fillers beyond any window); a gap filler
-// that does not fit takes the place of the highest TSNs held for
-// reordering (renege.go).
+// stays within memLimit, whatever the peer sends (many tiny chunks, gap
+// fillers beyond any window); a gap filler that does not fit takes the
+// place of the highest TSNs held for reordering (renege.go).
 //
 // +checklocks:a.mu
 func (a *association) admit(tsn uint32, n int) bool {
-	limit := a.ulp.rcvbuf + a.ulp.rcvbuf/2
+	limit := memLimit(a.ulp.rcvbuf)
 	if a.ulp.mem+n+inChunkOverhead > limit && !a.renege(tsn, n+inChunkOverhead, limit) {
 		return false
 	}
