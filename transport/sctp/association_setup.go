@@ -127,7 +127,7 @@ func (a *association) restartFromCookie(c *cookieData) {
 	a.prsctp = c.prsctp
 	a.outStreams, a.inStreams = c.outStreams, c.inStreams
 	a.in.init(c.peerTSN)
-	a.ulp.nstreams = int(c.inStreams)
+	a.ulp.nstreams = int32(c.inStreams)
 	a.out.init(c.localTSN, c.outStreams, c.peerRwnd)
 	for _, t := range a.paths {
 		t.resetCongestion()

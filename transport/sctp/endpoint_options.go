@@ -72,7 +72,7 @@ func (e *Endpoint) setAssocOpt(f func(o *Options) tcpip.Error) tcpip.Error {
 // +checklocks:a.mu
 func (a *association) setOpts(o *Options) {
 	a.o = o
-	a.ulp.pdp = o.PartialDeliveryPoint
+	a.ulp.pdp = int32(min(o.PartialDeliveryPoint, 1<<31-1))
 	for _, t := range a.paths {
 		t.clampRTO(o)
 	}

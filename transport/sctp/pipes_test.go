@@ -3,6 +3,7 @@ package sctp
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -467,4 +468,44 @@ func TestULPFreeChunksKeepBuffersOnTop(t *testing.T) {
 	for i := 0; i < maxFreeInline; i++ {
 		require.NotNil(t, q.newChunk().own, "chunk %d taken", i)
 	}
+}
+
+// TestULPReassemblyRunCache: fragments in order complete a message
+// without walking back from each (the run found last is remembered), and
+// a fragment that left frags (dropped for want of buffer, renege.go) is
+// never assumed present: the message waits for it, and TSN 0's
+// neighbourhood (the zero run) is checked like any other.
+func TestULPReassemblyRunCache(t *testing.T) {
+	var q ulpqueue
+	q.init(2, 1<<20)
+	for tsn := uint32(1); tsn < 1000; tsn++ {
+		require.False(t, q.push(newTestChunk(&q, tsn, 0, 0, map[bool]uint8{true: fB}[tsn == 1], "m"), tsn))
+	}
+	require.Equal(t, uint32(1), q.runStart)
+	require.Equal(t, uint32(999), q.runEnd)
+	require.True(t, q.push(newTestChunk(&q, 1000, 0, 0, fE, "e"), 1000))
+	got := readAllULP(&q)
+	require.Len(t, got, 1)
+	require.Equal(t, "0:"+strings.Repeat("m", 999)+"e", got[0])
+
+	// B, a middle fragment, then the middle one goes (as a renege
+	// does): the end fragment must not complete the message.
+	require.False(t, q.push(newTestChunk(&q, 2000, 0, 1, fB, "a"), 2000))
+	require.False(t, q.push(newTestChunk(&q, 2001, 0, 1, 0, "b"), 2001))
+	require.False(t, q.push(newTestChunk(&q, 2002, 0, 1, 0, "c"), 2002))
+	c := q.frags[2001]
+	q.unfrag(2001)
+	q.freeChunk(c)
+	require.False(t, q.push(newTestChunk(&q, 2003, 0, 1, fE, "d"), 2000))
+	require.Empty(t, readAllULP(&q))
+	require.True(t, q.push(newTestChunk(&q, 2001, 0, 1, 0, "B"), 2003))
+	require.Equal(t, []string{"0:aBcd"}, readAllULP(&q))
+
+	// Around TSN 0, after the run was forgotten: a middle fragment at
+	// TSN 0 is not taken for the start of a run.
+	require.False(t, q.push(newTestChunk(&q, 0, 1, 0, 0, "y"), 0))
+	require.False(t, q.push(newTestChunk(&q, 1, 1, 0, fE, "z"), 1))
+	require.Empty(t, readAllULP(&q))
+	require.True(t, q.push(newTestChunk(&q, 1<<32-1, 1, 0, fB, "x"), 1))
+	require.Equal(t, []string{"1:xyz"}, readAllULP(&q))
 }

@@ -125,7 +125,7 @@ func (q *ulpqueue) forward(cum uint32, c header.ForwardTSNChunk) (pdAbort, bool)
 	aborted := false
 	for t, f := range q.frags {
 		if tsnLTE(t, cum) {
-			delete(q.frags, t)
+			q.unfrag(t)
 			q.fragBytes -= f.size()
 			q.freeChunk(f)
 		}

@@ -38,14 +38,21 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 	q.frags[c.tsn] = c
 	q.fragBytes += c.size()
 	// Walk back to the B fragment and forward to the E fragment, every
-	// TSN present.
+	// TSN present. A fragment that extends the run found last starts
+	// where it did: walking back from every fragment of a message in
+	// order cost O(fragments^2) map look-ups (45 per message of 64 KiB).
 	first := c.tsn
-	for f := c; !f.begins(); {
-		first--
-		if f = q.frags[first]; f == nil || f.ends() {
-			return q.maybeStartPD(cum)
+	if s := q.frags[q.runStart]; !c.begins() && c.tsn == q.runEnd+1 && s != nil && s.begins() && q.frags[q.runEnd] != nil {
+		first = q.runStart
+	} else {
+		for f := c; !f.begins(); {
+			first--
+			if f = q.frags[first]; f == nil || f.ends() {
+				return q.maybeStartPD(cum)
+			}
 		}
 	}
+	q.runStart, q.runEnd = first, c.tsn
 	last := c.tsn
 	for f := c; !f.ends(); {
 		last++
@@ -56,7 +63,7 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 	m := q.newMessage()
 	for t := first; ; t++ {
 		f := q.frags[t]
-		delete(q.frags, t)
+		q.unfrag(t)
 		q.fragBytes -= f.size()
 		if t == first {
 			q.startMessage(m, f)
@@ -69,6 +76,13 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 	}
 	m.complete = true
 	return q.complete(m)
+}
+
+// unfrag removes fragment t from frags, and forgets the run that push
+// found last: it holds only while none of its fragments has left.
+func (q *ulpqueue) unfrag(t uint32) {
+	delete(q.frags, t)
+	q.runStart, q.runEnd = 0, 0
 }
 
 func (q *ulpqueue) startMessage(m *inMessage, c *inChunk) {
@@ -93,8 +107,8 @@ func (q *ulpqueue) appendFragment(m *inMessage, c *inChunk) {
 // pdPoint is how many bytes of one incomplete message start partial
 // delivery.
 func (q *ulpqueue) pdPoint() int {
-	if q.pdp > 0 && q.pdp < q.rcvbuf {
-		return q.pdp // SCTP_PARTIAL_DELIVERY_POINT
+	if q.pdp > 0 && int(q.pdp) < q.rcvbuf {
+		return int(q.pdp) // SCTP_PARTIAL_DELIVERY_POINT
 	}
 	return q.rcvbuf / 2
 }
@@ -130,7 +144,7 @@ func (q *ulpqueue) maybeStartPD(cum uint32) bool {
 	m := q.newMessage()
 	for t := first; ; t++ {
 		g := q.frags[t]
-		delete(q.frags, t)
+		q.unfrag(t)
 		q.fragBytes -= g.size()
 		if t == first {
 			q.startMessage(m, g)
@@ -161,7 +175,7 @@ func (q *ulpqueue) pullPD() {
 		if f == nil || f.begins() || f.sid != m.sid {
 			break
 		}
-		delete(q.frags, f.tsn)
+		q.unfrag(f.tsn)
 		q.fragBytes -= f.size()
 		q.appendFragment(m, f)
 	}

@@ -43,7 +43,7 @@ func (a *association) renege(tsn uint32, need, limit int) bool {
 // returns the first TSN freed.
 func (q *ulpqueue) dropHeld(last uint32) (first uint32, ok bool) {
 	if c := q.frags[last]; c != nil {
-		delete(q.frags, last)
+		q.unfrag(last)
 		q.fragBytes -= c.v.Size()
 		q.freeChunk(c)
 		return last, true

@@ -15,12 +15,12 @@ type streamIn struct {
 // stream returns inbound stream sid, growing the table on first use (a
 // peer may open 65535 streams and use two). nil if sid was not negotiated.
 func (q *ulpqueue) stream(sid uint16) *streamIn {
-	if int(sid) >= q.nstreams {
+	if int32(sid) >= q.nstreams {
 		return nil
 	}
 	if int(sid) >= len(q.streams) {
 		n := max(int(sid)+1, 2*len(q.streams))
-		n = min(n, q.nstreams)
+		n = min(n, int(q.nstreams))
 		if n <= cap(q.streams) {
 			q.streams = q.streams[:n]
 		} else {

@@ -96,9 +96,13 @@ type ulpqueue struct {
 	frags     map[uint32]*inChunk // fragments of incomplete messages, by TSN
 	fragBytes int
 	streams   []streamIn // grown on demand up to the negotiated count
-	nstreams  int
-	ready     []*inMessage
-	head      int
+	nstreams  int32
+	// runStart..runEnd is the run of fragments in frags, from a B
+	// fragment on, that push found last (reassembly.go).
+	runStart, runEnd uint32
+	pdp              int32 // the user's partial delivery point, 0 for the default
+	ready            []*inMessage
+	head             int
 	// pd is the message under partial delivery, if any: it is in ready
 	// and grows as its fragments arrive.
 	pd *inMessage
@@ -108,7 +112,6 @@ type ulpqueue struct {
 	bytes  int
 	mem    int
 	rcvbuf int
-	pdp    int // the user's partial delivery point, 0 for the default
 
 	freeChunks []*inChunk
 	freeMsgs   []*inMessage
@@ -127,7 +130,7 @@ func (q *ulpqueue) pushReady(m *inMessage) {
 func (q *ulpqueue) init(inStreams uint16, rcvbuf int) {
 	q.release()
 	q.streams = q.streams[:0]
-	q.nstreams = int(inStreams)
+	q.nstreams = int32(inStreams)
 	q.rcvbuf = rcvbuf
 }
 
@@ -135,7 +138,7 @@ func (q *ulpqueue) init(inStreams uint16, rcvbuf int) {
 func (q *ulpqueue) release() {
 	for t, c := range q.frags {
 		q.freeChunk(c)
-		delete(q.frags, t)
+		q.unfrag(t)
 	}
 	for _, m := range q.ready[q.head:] {
 		q.freeMessage(m)
@@ -315,7 +318,7 @@ func (q *ulpqueue) read(dst io.Writer, count int, peek bool) (readMsgInfo, int, 
 func (q *ulpqueue) keepReadyOnly() {
 	for t, c := range q.frags {
 		q.freeChunk(c)
-		delete(q.frags, t)
+		q.unfrag(t)
 	}
 	q.fragBytes = 0
 	for i := range q.streams {
