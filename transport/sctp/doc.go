@@ -69,7 +69,10 @@
 // (fragmentation, TSNs, retransmission marking) and packet.go (bundling
 // into packets that fit the path MTU, SACK first). sack.go builds and
 // applies SACKs (gap blocks, duplicates, HTNA miss indications, Fast
-// Recovery), association_data.go sends what rules A-D of RFC 9260 6.1
+// Recovery); sack_burst.go sends the SACK owed every second packet when
+// the burst of packets being delivered has been processed;
+// inpacket_split.go takes a received DATA payload that arrived as a view of
+// its own by reference; association_data.go sends what rules A-D of RFC 9260 6.1
 // allow (Nagle-like coalescing, Max.Burst, zero window probes, the I
 // bit), congestion.go and rto.go are the path's cwnd/ssthresh/pba (7.2)
 // and RTO (6.3).
