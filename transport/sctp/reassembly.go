@@ -40,7 +40,8 @@ func (q *ulpqueue) push(c *inChunk, cum uint32) bool {
 	// Walk back to the B fragment and forward to the E fragment, every
 	// TSN present. A fragment that extends the run found last starts
 	// where it did: walking back from every fragment of a message in
-	// order cost O(fragments^2) map look-ups (45 per message of 64 KiB).
+	// order cost O(fragments^2) map look-ups (990 for the 45 fragments of
+	// a 64 KiB message).
 	first := c.tsn
 	if s := q.frags[q.runStart]; !c.begins() && c.tsn == q.runEnd+1 && s != nil && s.begins() && q.frags[q.runEnd] != nil {
 		first = q.runStart
