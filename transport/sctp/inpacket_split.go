@@ -26,7 +26,9 @@ const splitHeadMax = 128
 
 // splitData recognises a split packet: its chunks (n bytes) end with a
 // DATA chunk whose header closes the first view and whose user data is the
-// whole next view, followed by nothing or by exactly its padding. It
+// whole next view, followed by nothing or by exactly its padding (the
+// chunk's Length covers header and user data, not padding: RFC 9260 3.2,
+// 3.3.1). It
 // copies the chunks before the user data into pi.head, with that DATA
 // chunk's length cut to its header (so that the chunk walk sees a
 // complete chunk), and keeps the user data in pi.ext (and its view in

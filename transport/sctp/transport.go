@@ -64,7 +64,7 @@ type transport struct {
 	ssthresh     int
 	pba          int   // partial_bytes_acked
 	flight       int   // bytes outstanding on this path (RFC 9260 6.1)
-	acked        int32 // bytes this path's chunks got acknowledged by the SACK being processed
+	acked        int32 // bytes this path's chunks got acknowledged by the SACK being processed (cwnd; then the next round's Max.Burst allowance, transmit)
 	flightBefore int32 // flight when that SACK arrived
 	// lastSend is when DATA last went out, or the flight last emptied:
 	// the start of an idle period (7.2.1).
